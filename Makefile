@@ -1,0 +1,136 @@
+# triage: one Makefile, no configure step.
+#
+#   make                  build every program into bin/
+#   make check            unit tests and command cases (TAP)
+#   make SANITIZE=1 check the same under AddressSanitizer and UBSan
+#   make demo             the whole pipeline on the bundled workspace
+#   make bench            benchmarks, written to BENCHMARKS.md
+#   make fuzz             bounded fuzzing runs (clang)
+#   make install          PREFIX=/usr/local DESTDIR=
+#   make clean
+
+VERSION    = 0.1.0
+PREFIX    ?= /usr/local
+BINDIR     = $(PREFIX)/bin
+MANDIR     = $(PREFIX)/share/man
+SHAREDIR   = $(PREFIX)/share/triage
+
+PKGS       = libcurl jansson sqlite3 zlib
+CC        ?= cc
+CPPFLAGS  += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib -Icmd
+CFLAGS    ?= -O2 -g
+CFLAGS    += -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+             -Wmissing-prototypes -Wvla -Wwrite-strings -Werror \
+             -Wno-format-truncation
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LDLIBS    += $(PKG_LIBS) -lm -lpthread
+
+ifeq ($(SANITIZE),1)
+BUILD      = build/san
+BIN        = build/san/bin
+CFLAGS    += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
+             -fno-sanitize-recover=undefined
+LDFLAGS   += -fsanitize=address,undefined
+else
+BUILD      = build
+BIN        = bin
+endif
+
+LIB_SRC    = $(wildcard lib/*.c lib/*/*.c)
+LIB_OBJ    = $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIBA       = $(BUILD)/libtriage.a
+CLI_OBJ    = $(BUILD)/cmd/cli.o
+
+PROGS      = $(patsubst cmd/%/main.c,%,$(wildcard cmd/*/main.c))
+PROG_BINS  = $(foreach p,$(PROGS),$(BIN)/$(if $(filter triage,$(p)),triage,triage-$(p)))
+SCRIPTS    = $(wildcard scripts/triage-*)
+SCRIPT_BINS= $(SCRIPTS:scripts/%=$(BIN)/%)
+
+UNIT_SRC   = $(wildcard tests/unit/test_*.c)
+UNIT_BINS  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TEST_HELPER_SRC = $(wildcard tests/helpers/*.c)
+TEST_HELPERS = $(TEST_HELPER_SRC:tests/helpers/%.c=$(BUILD)/tests/%)
+
+MAN_PAGES  = $(wildcard doc/*.1)
+
+.PHONY: all check demo bench fuzz install uninstall clean deps tests-build
+.DEFAULT_GOAL := all
+
+all: $(PROG_BINS) $(SCRIPT_BINS)
+
+# Object files, with header dependencies tracked.
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIBA): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $(LIB_OBJ)
+
+# One rule per program: cmd/NAME/*.c -> bin/triage-NAME.
+define prog_rule
+$(1)_SRC := $$(wildcard cmd/$(1)/*.c)
+$(1)_OBJ := $$($(1)_SRC:%.c=$(BUILD)/%.o)
+$(BIN)/$(if $(filter triage,$(1)),triage,triage-$(1)): $$($(1)_OBJ) $(CLI_OBJ) $(LIBA)
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$($(1)_OBJ) $(CLI_OBJ) $(LIBA) $$(LDLIBS)
+endef
+$(foreach p,$(PROGS),$(eval $(call prog_rule,$(p))))
+
+$(BIN)/triage-%: scripts/triage-%
+	@mkdir -p $(@D)
+	cp $< $@
+	chmod 755 $@
+
+# Unit tests link against the library like any program.
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.c tests/unit/tap.h $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itests/unit $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/unit/tap.c $(LIBA) $(LDLIBS)
+
+$(BUILD)/tests/%: tests/helpers/%.c $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS)
+
+-include tests/mock/mock.mk
+
+tests-build: all $(UNIT_BINS) $(TEST_HELPERS) $(MOCK)
+
+# Install what is missing (Debian packages), then build and test.
+deps:
+	@scripts/install-deps --check >/dev/null 2>&1 || scripts/install-deps
+
+check: deps
+	@$(MAKE) --no-print-directory tests-build
+	@BIN="$(CURDIR)/$(BIN)" BUILD="$(CURDIR)/$(BUILD)" \
+	    SANITIZE="$(SANITIZE)" tests/run $(TESTS)
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/demo
+
+bench: deps
+	@$(MAKE) --no-print-directory tests-build
+	@BIN="$(CURDIR)/$(BIN)" BUILD="$(CURDIR)/$(BUILD)" bench/run $(BENCH)
+
+fuzz: deps
+	@tests/fuzz/run
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(SHAREDIR)
+	install -m 755 $(PROG_BINS) $(SCRIPT_BINS) $(DESTDIR)$(BINDIR)
+	$(if $(MAN_PAGES),install -m 644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/man1)
+	for d in data prompts schemas; do \
+	    if [ -d $$d ]; then cp -R $$d $(DESTDIR)$(SHAREDIR)/; fi; \
+	done
+
+uninstall:
+	for p in $(notdir $(PROG_BINS) $(SCRIPT_BINS)); do \
+	    rm -f $(DESTDIR)$(BINDIR)/$$p; done
+	for m in $(notdir $(MAN_PAGES)); do rm -f $(DESTDIR)$(MANDIR)/man1/$$m; done
+	rm -rf $(DESTDIR)$(SHAREDIR)
+
+clean:
+	rm -rf build bin tests/out
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,85 @@
+/*
+ * cache: the XDG cache directory and file names for cache keys.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cache.h"
+#include "file.h"
+
+int
+cache_dir(const char *sub, char *out, size_t outsz)
+{
+	const char *xdg, *home;
+	int n;
+
+	xdg = getenv("XDG_CACHE_HOME");
+	home = getenv("HOME");
+	if (xdg != NULL && *xdg == '/')
+		n = snprintf(out, outsz, "%s/triage", xdg);
+	else if (home != NULL && *home != '\0')
+		n = snprintf(out, outsz, "%s/.cache/triage", home);
+	else
+		n = snprintf(out, outsz, "/tmp/triage-cache-%lu",
+		    (unsigned long)getuid());
+	if (n < 0 || (size_t)n >= outsz)
+		goto toolong;
+	if (sub != NULL && *sub != '\0') {
+		n = snprintf(out + n, outsz - (size_t)n, "/%s", sub) + n;
+		if (n < 0 || (size_t)n >= outsz)
+			goto toolong;
+	}
+	return file_mkdirs(out, 0700);
+toolong:
+	errno = ENAMETOOLONG;
+	return -1;
+}
+
+static uint64_t
+fnv1a(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	while (*s != '\0') {
+		h ^= (unsigned char)*s++;
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+void
+cache_key_name(const char *key, char *out, size_t outsz)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p;
+	size_t n = 0, limit;
+
+	if (outsz < 24) {
+		if (outsz > 0)
+			out[0] = '\0';
+		return;
+	}
+	limit = outsz - 18;		/* room for "~" + 16 hex + NUL */
+	if (limit > 120)
+		limit = 120;
+	for (p = (const unsigned char *)key; *p != '\0' && n + 3 < limit;
+	    p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
+		    (*p == '.' && n > 0))
+			out[n++] = (char)*p;
+		else {
+			out[n++] = '%';
+			out[n++] = hex[*p >> 4];
+			out[n++] = hex[*p & 15];
+		}
+	}
+	if (*p != '\0')
+		n += (size_t)snprintf(out + n, outsz - n, "~%016llx",
+		    (unsigned long long)fnv1a(key));
+	out[n] = '\0';
+}

@@ -1,0 +1,24 @@
+/*
+ * cache: where triage keeps what it may throw away: tokens, enrichment
+ * answers, the ATT&CK index.  $XDG_CACHE_HOME/triage, or ~/.cache/triage,
+ * created 0700 because tokens live there.
+ */
+#ifndef TRIAGE_CACHE_H
+#define TRIAGE_CACHE_H
+
+#include <stddef.h>
+
+/*
+ * Writes the cache directory path for sub (NULL or "" for the top) into
+ * out, creating it.  Returns 0, or -1 (errno) when it cannot be made.
+ */
+int	 cache_dir(const char *sub, char *out, size_t outsz);
+
+/*
+ * A file name safe for any key: the key's characters that are not
+ * [A-Za-z0-9._-] are hex-escaped, and long keys are cut and suffixed with a
+ * hash, so distinct keys give distinct names.
+ */
+void	 cache_key_name(const char *key, char *out, size_t outsz);
+
+#endif

@@ -1,0 +1,207 @@
+/*
+ * defang: indicator defanging and refanging.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "defang.h"
+#include "ioc.h"
+
+/* Appends host with its last dot as "[.]". */
+static void
+add_host(struct buf *b, const char *host, size_t n)
+{
+	const char *dot = NULL;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (host[i] == '.')
+			dot = host + i;
+	if (dot == NULL) {
+		buf_add(b, host, n);
+		return;
+	}
+	buf_add(b, host, (size_t)(dot - host));
+	buf_adds(b, "[.]");
+	buf_add(b, dot + 1, n - (size_t)(dot - host) - 1);
+}
+
+static void
+defang_into(struct buf *b, const char *s, size_t n)
+{
+	char tmp[8192];
+	const char *p, *host, *end;
+	enum ioc_kind k;
+	size_t skip;
+
+	if (n >= sizeof(tmp)) {
+		buf_add(b, s, n);
+		return;
+	}
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	k = ioc_classify(tmp);
+	switch (k) {
+	case IOC_IPV4:
+	case IOC_DOMAIN:
+		add_host(b, s, n);
+		return;
+	case IOC_EMAIL:
+		p = memchr(s, '@', n);
+		buf_add(b, s, (size_t)(p - s));
+		buf_adds(b, "[@]");
+		add_host(b, p + 1, n - (size_t)(p - s) - 1);
+		return;
+	case IOC_URL:
+		if (strncasecmp(s, "https://", 8) == 0) {
+			buf_adds(b, "hxxps://");
+			skip = 8;
+		} else if (strncasecmp(s, "http://", 7) == 0) {
+			buf_adds(b, "hxxp://");
+			skip = 7;
+		} else {
+			buf_adds(b, "fxp://");
+			skip = 6;
+		}
+		p = s + skip;
+		for (end = p; end < s + n && *end != '/' && *end != '?' &&
+		    *end != '#'; end++)
+			;
+		for (host = end; host > p && host[-1] != '@'; host--)
+			;
+		buf_add(b, p, (size_t)(host - p));
+		if (*host == '[')		/* IPv6 literal: leave it */
+			buf_add(b, host, (size_t)(end - host));
+		else {
+			const char *colon = memchr(host, ':',
+			    (size_t)(end - host));
+			const char *hend = colon != NULL ? colon : end;
+
+			add_host(b, host, (size_t)(hend - host));
+			buf_add(b, hend, (size_t)(end - hend));
+		}
+		buf_add(b, end, n - (size_t)(end - s));
+		return;
+	default:
+		buf_add(b, s, n);
+	}
+}
+
+char *
+defang(const char *s)
+{
+	struct buf b;
+
+	buf_init(&b);
+	defang_into(&b, s, strlen(s));
+	return buf_steal(&b);
+}
+
+struct form {
+	const char	*from;
+	const char	*to;
+};
+
+static const struct form forms[] = {
+	{ "hxxps://", "https://" }, { "hxxp://", "http://" },
+	{ "hXXps://", "https://" }, { "hXXp://", "http://" },
+	{ "fxp://", "ftp://" }, { "[://]", "://" }, { "[:]", ":" },
+	{ "[.]", "." }, { "(.)", "." }, { "{.}", "." }, { "[dot]", "." },
+	{ "(dot)", "." }, { "[@]", "@" }, { "[at]", "@" },
+};
+
+char *
+refang(const char *s)
+{
+	struct buf b;
+	size_t i, n;
+
+	buf_init(&b);
+	while (*s != '\0') {
+		for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+			n = strlen(forms[i].from);
+			if (strncasecmp(s, forms[i].from, n) == 0)
+				break;
+		}
+		if (i < sizeof(forms) / sizeof(forms[0])) {
+			buf_adds(&b, forms[i].to);
+			s += strlen(forms[i].from);
+		} else
+			buf_addc(&b, *s++);
+	}
+	return buf_steal(&b);
+}
+
+/* Characters that may belong to an indicator token in free text. */
+static int
+token_char(unsigned char c)
+{
+	return isalnum(c) || c == '.' || c == '-' || c == '_' || c == ':' ||
+	    c == '/' || c == '@' || c == '%' || c == '?' || c == '=' ||
+	    c == '&' || c == '#' || c == '+' || c == '~' || c == '[' ||
+	    c == ']' || c >= 0x80;
+}
+
+/*
+ * In prose, "powershell.exe" is a file, not a domain: names ending in a
+ * common file extension are left alone unless they are URLs.
+ */
+static int
+looks_like_file(const char *s, size_t n)
+{
+	static const char *exts[] = {
+		"exe", "dll", "sys", "ps1", "psm1", "bat", "cmd", "vbs",
+		"js", "hta", "msi", "lnk", "scr", "txt", "log", "ini", "cfg",
+		"xml", "json", "csv", "doc", "docx", "docm", "xls", "xlsx",
+		"xlsm", "ppt", "pptx", "pdf", "rtf", "iso", "img", "vhd",
+		"dat", "tmp", "bin", "db", "jar", "py", "sh", "so", "zip",
+		"rar", "7z", "gz", "tar", "cab", "evtx", "etl", NULL
+	};
+	const char *dot = NULL;
+	size_t i, elen;
+
+	for (i = 0; i < n; i++)
+		if (s[i] == '.')
+			dot = s + i;
+	if (dot == NULL || memchr(s, '/', n) != NULL)
+		return 0;
+	elen = n - (size_t)(dot - s) - 1;
+	for (i = 0; exts[i] != NULL; i++)
+		if (strlen(exts[i]) == elen &&
+		    strncasecmp(dot + 1, exts[i], elen) == 0)
+			return 1;
+	return 0;
+}
+
+char *
+defang_text(const char *s)
+{
+	const char *start;
+	struct buf b;
+	size_t n;
+
+	buf_init(&b);
+	while (*s != '\0') {
+		if (!token_char((unsigned char)*s)) {
+			buf_addc(&b, *s++);
+			continue;
+		}
+		start = s;
+		while (*s != '\0' && token_char((unsigned char)*s))
+			s++;
+		n = (size_t)(s - start);
+		/* Sentence punctuation is not part of the indicator. */
+		while (n > 0 && (start[n - 1] == '.' || start[n - 1] == ':' ||
+		    start[n - 1] == '?' || start[n - 1] == ']'))
+			n--;
+		if (looks_like_file(start, n))
+			buf_add(&b, start, n);
+		else
+			defang_into(&b, start, n);
+		buf_add(&b, start + n, (size_t)(s - start) - n);
+	}
+	return buf_steal(&b);
+}

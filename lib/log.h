@@ -1,0 +1,21 @@
+/*
+ * log: diagnostics for people, on stderr only.  Library code reports
+ * problems to its caller; it uses this module only for warnings that must
+ * not be lost (an insecure .env file) and for TRIAGE_DEBUG tracing.
+ * Every line starts with the program's name, as err(3) does.
+ */
+#ifndef TRIAGE_LOG_H
+#define TRIAGE_LOG_H
+
+/* Records the program name (basename of argv0) and reads TRIAGE_DEBUG. */
+void	 log_init(const char *argv0);
+/* The program name given to log_init ("triage" before that). */
+const char *log_progname(void);
+/* Nonzero when TRIAGE_DEBUG is set to something other than "" or "0". */
+int	 log_debugging(void);
+/* "prog: warning: ..." on stderr. */
+void	 log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "prog: debug: ..." on stderr, only when debugging. */
+void	 log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
