@@ -129,13 +129,25 @@ attack_index_dataset(const struct attack_index *ix, struct attack_dataset *ds)
 	ds->deprecated = hdr(ix, AH_CDEPRECATED);
 }
 
+/*
+ * A list as stored, its count cut to what the word pool holds and to the
+ * most a sound index can have (max), so that no loop over a damaged list
+ * runs longer than the file is big.
+ */
 static struct attack_list
-list_of(const unsigned char *row, int off_word)
+list_of(const struct attack_index *ix, const unsigned char *row,
+    int off_word, uint32_t max)
 {
 	struct attack_list l;
 
 	l.off = rd32(row + 4 * off_word);
 	l.count = rd32(row + 4 * (off_word + 1));
+	if (l.off >= ix->n_words)
+		l.count = 0;
+	else if (l.count > ix->n_words - l.off)
+		l.count = ix->n_words - l.off;
+	if (l.count > max)
+		l.count = max;
 	return l;
 }
 
@@ -174,10 +186,10 @@ attack_technique_at(const struct attack_index *ix, uint32_t i,
 	t->replaced_by = rd32(r + 4 * AT_REPLACED);
 	if (t->replaced_by >= ix->n_tech)
 		t->replaced_by = ATTACK_NONE;
-	t->subtechniques = list_of(r, AT_SUBS);
-	t->tactics = list_of(r, AT_TACTICS);
-	t->platforms = list_of(r, AT_PLATFORMS);
-	t->mitigations = list_of(r, AT_MITIGS);
+	t->subtechniques = list_of(ix, r, AT_SUBS, ix->n_tech);
+	t->tactics = list_of(ix, r, AT_TACTICS, ix->n_tactic);
+	t->platforms = list_of(ix, r, AT_PLATFORMS, ATTACK_MAX_PLATFORMS);
+	t->mitigations = list_of(ix, r, AT_MITIGS, ix->n_mitig);
 	return 0;
 }
 
@@ -195,7 +207,7 @@ attack_tactic_at(const struct attack_index *ix, uint32_t i,
 	t->name = attack_str(ix, rd32(r + 4 * AC_NAME));
 	t->description = attack_str(ix, rd32(r + 4 * AC_DESC));
 	t->url = attack_str(ix, rd32(r + 4 * AC_URL));
-	t->techniques = list_of(r, AC_TECHS);
+	t->techniques = list_of(ix, r, AC_TECHS, ix->n_tech);
 	return 0;
 }
 

@@ -24,6 +24,7 @@
 #define ATTACK_INDEX_MAGIC	"TRATTIDX"	/* 8 bytes, no NUL */
 #define ATTACK_INDEX_FORMAT	1		/* bump on any layout change */
 #define ATTACK_NONE		UINT32_MAX	/* "no such entry" */
+#define ATTACK_MAX_PLATFORMS	64		/* more are not kept */
 
 /*
  * The layout, in 32-bit words.  The header is the magic followed by

@@ -594,7 +594,8 @@ write_tech(struct builder *b, struct buf *tab, const struct b_tech *t)
 	list_add(b, tab, t->subs.v, t->subs.n);
 	list_add(b, tab, t->tactics.v, t->tactics.n);
 	json_array_foreach(t->platforms, k, p)
-		if (json_is_string(p) && *json_string_value(p) != '\0')
+		if (json_is_string(p) && *json_string_value(p) != '\0' &&
+		    plat.n < ATTACK_MAX_PLATFORMS)
 			vec_push(b, &plat, str_add(b, json_string_value(p)));
 	list_add(b, tab, plat.v, plat.n);
 	free(plat.v);
@@ -887,8 +888,10 @@ attack_build(const void *data, size_t len,
 	max = opts->max_json ? opts->max_json : DEFAULT_MAX_JSON;
 	buf_init(&plain);
 	if (len >= 2 && p[0] == 0x1f && p[1] == 0x8b) {
-		if (attack_gunzip(data, len, max, &plain, err, errsz) == -1)
+		if (attack_gunzip(data, len, max, &plain, err, errsz) == -1) {
+			buf_release(&plain);
 			return -1;
+		}
 		p = (const unsigned char *)plain.data;
 		len = plain.len;
 	} else if (len > max) {
