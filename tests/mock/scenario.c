@@ -360,6 +360,7 @@ scenario_load(const char *path, struct scenario *s, char *err,
 	json_error_t jerr;
 	json_t *root, *routes, *v;
 	const char *slash;
+	FILE *fp;
 	size_t i;
 	int rc = -1;
 
@@ -369,7 +370,13 @@ scenario_load(const char *path, struct scenario *s, char *err,
 	s->dir = slash == NULL ? xstrdup(".") :
 	    slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash -
 	    path));
-	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	fp = fopen(path, "r");
+	if (fp == NULL) {
+		snprintf(err, errsz, "%s", strerror(errno));
+		return -1;
+	}
+	root = json_loadf(fp, JSON_REJECT_DUPLICATES, &jerr);
+	fclose(fp);
 	if (root == NULL) {
 		if (jerr.line > 0)
 			snprintf(err, errsz, "line %d: %s", jerr.line,

@@ -32,7 +32,7 @@ enum scenario_body {
 	BODY_NONE,
 	BODY_TEXT,		/* body: a string, or a value serialised */
 	BODY_FILE,		/* body_file: sent as is, never templated */
-	BODY_PAD		/* size: {"pad":"xxx..."} of exactly size bytes */
+	BODY_PAD		/* size: {"pad":"xx...x"}, exactly size bytes */
 };
 
 struct response {

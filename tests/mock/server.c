@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -118,6 +119,21 @@ server_is_stopping(void)
 	stopping = server_stopping;
 	pthread_mutex_unlock(&server_sleep_lock);
 	return stopping;
+}
+
+/*
+ * libmicrohttpd's own messages, less the ones every drop, reset and
+ * truncate fault causes on purpose.
+ */
+static void
+server_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	if (strstr(fmt, "pplication reported") != NULL ||
+	    strstr(fmt, "application reported") != NULL)
+		return;
+	fputs("triage-mock: libmicrohttpd: ", stderr);
+	vfprintf(stderr, fmt, ap);
 }
 
 static void *
@@ -708,6 +724,7 @@ server_start(struct scenario *s, const struct server_opts *o,
 		server_daemon = MHD_start_daemon(flags, 0, NULL, NULL,
 		    server_access, NULL,
 		    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
+		    MHD_OPTION_EXTERNAL_LOGGER, server_mhd_log, NULL,
 		    MHD_OPTION_URI_LOG_CALLBACK, server_uri_log, NULL,
 		    MHD_OPTION_NOTIFY_COMPLETED, server_completed, NULL,
 		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)1024 * 1024,
@@ -718,6 +735,7 @@ server_start(struct scenario *s, const struct server_opts *o,
 		server_daemon = MHD_start_daemon(flags, 0, NULL, NULL,
 		    server_access, NULL,
 		    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
+		    MHD_OPTION_EXTERNAL_LOGGER, server_mhd_log, NULL,
 		    MHD_OPTION_URI_LOG_CALLBACK, server_uri_log, NULL,
 		    MHD_OPTION_NOTIFY_COMPLETED, server_completed, NULL,
 		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)1024 * 1024,
