@@ -108,7 +108,7 @@ oai_body(const char *flavour, int status, const char *message,
 		    "param", "code");
 	if (strcmp(flavour, "ollama-native") == 0)
 		return json_pack("{s:s}", "error", message);
-	if (status == 401)
+	if (status == 401 || status == 404)
 		type = "invalid_request_error";	/* what OpenAI sends */
 	return json_pack("{s:{s:s,s:s,s:o,s:o}}", "error", "message",
 	    message, "type", type, "param", param != NULL ?
