@@ -409,8 +409,10 @@ server_log_write(const struct mock_request *req, const char *target,
 	char *line;
 
 	(void)target;
-	if (server_log == NULL)
+	if (server_log == NULL) {
+		json_decref(route);		/* stolen either way */
 		return;
+	}
 	util_iso_time((time_t)(ms / 1000), iso, sizeof(iso));
 	/* Milliseconds help to read timing tests (delays, retries). */
 	snprintf(when, sizeof(when), "%.19s.%03dZ", iso, (int)(ms % 1000));
