@@ -69,7 +69,7 @@ void verdict_release(struct verdict *v);
 
 /*
  * Record a violation that a real service refuses with status and body
- * (stolen; NULL lets the caller's check build it).  Only the first
+ * (stolen; NULL for an empty body).  Only the first
  * refusal decides the answer; later ones are recorded only.
  */
 void check_fail(struct verdict *v, int status, json_t *body,

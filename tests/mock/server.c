@@ -400,15 +400,14 @@ server_plan_script(struct plan *p, const struct response *r,
 }
 
 static void
-server_log_write(const struct mock_request *req, const char *target,
-    json_t *route, const struct plan *p, json_t *violations)
+server_log_write(const struct mock_request *req, json_t *route,
+    const struct plan *p, json_t *violations)
 {
 	char when[40], iso[32];
 	long long ms = util_now_ms();
 	json_t *rec;
 	char *line;
 
-	(void)target;
 	if (server_log == NULL) {
 		json_decref(route);		/* stolen either way */
 		return;
@@ -477,7 +476,7 @@ server_log_write(const struct mock_request *req, const char *target,
 
 /* Decide the answer, under the lock; the caller carries it out. */
 static void
-server_decide(struct mock_request *req, const char *target, struct plan *p)
+server_decide(struct mock_request *req, struct plan *p)
 {
 	const struct response *r = NULL;
 	struct route *route;
@@ -515,7 +514,7 @@ server_decide(struct mock_request *req, const char *target, struct plan *p)
 		server_plan_mock(p, 404, json_pack("{s:s,s:s,s:s}", "error",
 		    "no route", "method", req->method, "path", req->path));
 	}
-	server_log_write(req, target, route != NULL ?
+	server_log_write(req, route != NULL ?
 	    json_integer((json_int_t)idx) : json_null(), p, v.violations);
 	pthread_mutex_unlock(&server_lock);
 	verdict_release(&v);
@@ -689,7 +688,7 @@ server_access(void *cls, struct MHD_Connection *conn, const char *url,
 		return MHD_YES;
 	}
 	server_request(conn, ex, url, method, &req);
-	server_decide(&req, ex->target, &p);
+	server_decide(&req, &p);
 	server_request_release(&req);
 	rc = server_send(conn, &p);
 	server_plan_release(&p);
