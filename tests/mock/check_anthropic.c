@@ -386,6 +386,15 @@ out:
 	json_decref(ids);
 }
 
+/* Whether message m has the given role. */
+static bool
+anth_role_is(const json_t *m, const char *role)
+{
+	const char *r = json_string_value(json_object_get(m, "role"));
+
+	return r != NULL && strcmp(r, role) == 0;
+}
+
 /* Checks 6 to 9 and 15 over the messages; counts markers. */
 static void
 anth_messages(const struct mock_request *req, const json_t *opts,
@@ -440,10 +449,8 @@ anth_messages(const struct mock_request *req, const json_t *opts,
 		}
 		/* Check 9: results only answer the turn just before. */
 		if (strcmp(role, "user") == 0 && json_is_array(content) &&
-		    (i == 0 || strcmp(json_string_value(json_object_get(
-		    json_array_get(msgs, i - 1), "role")) != NULL ?
-		    json_string_value(json_object_get(json_array_get(msgs,
-		    i - 1), "role")) : "", "assistant") != 0)) {
+		    (i == 0 || !anth_role_is(json_array_get(msgs, i - 1),
+		    "assistant"))) {
 			for (j = 0; j < json_array_size(content); j++) {
 				const char *t = json_string_value(
 				    json_object_get(json_array_get(content, j),
