@@ -128,8 +128,9 @@ bench: deps
 	@$(MAKE) --no-print-directory tests-build
 	@BIN="$(CURDIR)/$(BIN)" BUILD="$(CURDIR)/$(BUILD)" bench/run $(BENCH)
 
-fuzz: deps
-	@tests/fuzz/run
+fuzz:
+	@scripts/install-deps --fuzz --check >/dev/null 2>&1 || scripts/install-deps --fuzz
+	@tests/fuzz/run $(FUZZ)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(SHAREDIR)
