@@ -183,7 +183,7 @@ test_fixture(void)
 	struct attack_dataset ds;
 	struct attack_hit hits[4];
 	struct buf idx, gz, idx2;
-	char err[256], *data;
+	char err[256] = "", *data;
 	size_t len, n;
 	uint32_t key, row;
 
@@ -295,7 +295,7 @@ test_damage(void)
 {
 	struct attack_index ix;
 	struct buf idx, out;
-	char err[256], *data, *copy;
+	char err[256] = "", *data, *copy;
 	size_t len, i, opened = 0, built = 0;
 	int round, k;
 
@@ -364,7 +364,7 @@ test_bundled(void)
 	struct attack_technique t;
 	struct attack_hit hits[3];
 	struct buf idx;
-	char err[256], *data;
+	char err[256] = "", *data;
 	size_t len;
 	uint32_t key;
 
