@@ -368,7 +368,7 @@ struct query {
 	char	 phrase[256];
 	char	 word[SEARCH_WORDS][SEARCH_WORDLEN];
 	size_t	 n;
-	uint32_t id_key;		/* the query is an ID; else ATTACK_NONE */
+	uint32_t id_key;	/* the query as an ID, or ATTACK_NONE */
 };
 
 static const char *const stopwords[] = {
@@ -484,7 +484,8 @@ score_technique(const struct attack_index *ix, const struct query *q,
 	struct attack_tactic tc;
 	const char *pname = "";
 	char full[512], tactics[512];
-	int score = 0, c, ws, wsp, wsd, wst, in_name, in_parent, in_desc, in_tactic;
+	int score = 0, c, ws, wsp, wsd, wst;
+	int in_name, in_parent, in_desc, in_tactic;
 	size_t i, len = 0;
 	uint32_t k;
 

@@ -86,8 +86,8 @@ struct attack_technique {
 	int			 is_subtechnique;
 	int			 revoked;
 	int			 deprecated;
-	uint32_t		 parent;	/* technique row or ATTACK_NONE */
-	uint32_t		 replaced_by;	/* technique row or ATTACK_NONE */
+	uint32_t		 parent;	/* row, or ATTACK_NONE */
+	uint32_t		 replaced_by;	/* row, or ATTACK_NONE */
 	struct attack_list	 subtechniques;	/* technique rows, by ID */
 	struct attack_list	 tactics;	/* tactic rows, matrix order */
 	struct attack_list	 platforms;	/* string offsets */

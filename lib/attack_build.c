@@ -911,8 +911,8 @@ attack_build(const void *data, size_t len,
 	buf_release(&plain);
 	if (root == NULL) {
 		if (errsz > 0)
-			snprintf(err, errsz, "not JSON: %s (line %d)", jerr.text,
-			    jerr.line);
+			snprintf(err, errsz, "not JSON: %s (line %d)",
+			    jerr.text, jerr.line);
 		return -1;
 	}
 	rc = build_tree(root, opts, out, err, errsz);

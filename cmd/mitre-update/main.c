@@ -146,8 +146,9 @@ main(int argc, char *argv[])
 
 	if (from != NULL) {
 		if (file_read(from, ATTACK_MAX_BUNDLE, &data, &len) == -1)
-			cli_die(EXIT_FAIL, "cannot read '%s': %s", from, errno == EFBIG ?
-			    "larger than 1 GiB" : strerror(errno));
+			cli_die(EXIT_FAIL, "cannot read '%s': %s", from,
+			    errno == EFBIG ? "larger than 1 GiB" :
+			    strerror(errno));
 		if (strcmp(from, "-") == 0 || realpath(from, source) == NULL)
 			snprintf(source, sizeof(source), "%s", from);
 	} else {
@@ -161,8 +162,8 @@ main(int argc, char *argv[])
 	if (attack_store_build(data, len, &opts, &idx, err, sizeof(err)) ==
 	    -1) {
 		free(data);
-		cli_die(EXIT_DATA, "'%s' is not a usable ATT&CK bundle: %s; the "
-		    "previous index is kept", source, err);
+		cli_die(EXIT_DATA, "'%s' is not a usable ATT&CK bundle: %s; "
+		    "the previous index is kept", source, err);
 	}
 	free(data);
 	if (attack_store_install(path, idx.data, idx.len) == -1)

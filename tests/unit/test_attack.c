@@ -344,7 +344,8 @@ test_damage(void)
 	ok(attack_build(EMPTY_BUNDLE, strlen(EMPTY_BUNDLE), NULL,
 	    &out, err, sizeof(err)) == -1 && strstr(err, "no tactics"),
 	    "an empty bundle is refused: %s", err);
-	ok(attack_build("[1,2]", strlen("[1,2]"), NULL, &out, err, sizeof(err)) == -1 &&
+	ok(attack_build("[1,2]", strlen("[1,2]"), NULL, &out, err,
+	    sizeof(err)) == -1 &&
 	    strstr(err, "not a STIX bundle"), "an array is refused: %s", err);
 	ok(attack_build(CUT_BUNDLE, strlen(CUT_BUNDLE), NULL,
 	    &out, err, sizeof(err)) == -1 && strstr(err, "not JSON"),
