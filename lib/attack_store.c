@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,7 +158,7 @@ build_bundled(struct attack_store *st, const char *bundle, const char *stamp,
 {
 	struct attack_build_opts o;
 	struct buf idx;
-	char why[256];
+	char why[256], real[PATH_MAX];
 	char *data = NULL;
 	size_t len;
 
@@ -167,7 +168,7 @@ build_bundled(struct attack_store *st, const char *bundle, const char *stamp,
 		return -1;
 	}
 	memset(&o, 0, sizeof(o));
-	o.source = bundle;
+	o.source = realpath(bundle, real) != NULL ? real : bundle;
 	o.stamp = stamp;
 	buf_init(&idx);
 	if (attack_store_build(data, len, &o, &idx, why, sizeof(why)) == -1) {
