@@ -281,10 +281,35 @@ md_line_start(struct buf *b, const char *s, size_t n, size_t i)
 	return i;
 }
 
+/* Whether s (at an "&") starts a character reference: &name; &#123; &#x7b; */
+static int
+entity_at(const char *s, size_t n)
+{
+	const char *digits = "0123456789";
+	size_t i = 1, start;
+
+	if (i < n && s[i] == '#') {
+		if (++i < n && (s[i] == 'x' || s[i] == 'X')) {
+			digits = "0123456789abcdefABCDEF";
+			i++;
+		}
+		for (start = i; i < n && i - start < 8 && s[i] != '\0' &&
+		    strchr(digits, s[i]) != NULL; i++)
+			;
+	} else {
+		for (start = i; i < n && i - start < 32 &&
+		    (unsigned char)s[i] < 0x80 && wordish((unsigned char)s[i]);
+		    i++)
+			;
+	}
+	return i > start && i < n && s[i] == ';';
+}
+
 static void
 md_escape(struct buf *b, const char *s, size_t n, int flags)
 {
-	int bol = (flags & ESC_NL_KEEP) && !(flags & ESC_MD_CELL);
+	int bol = (flags & ESC_NL_KEEP) && !(flags & ESC_MD_CELL) &&
+	    !(flags & ESC_MD_INLINE);
 	unsigned char c, prev, next;
 	size_t i = 0, k, blank = 0;
 
@@ -314,7 +339,7 @@ md_escape(struct buf *b, const char *s, size_t n, int flags)
 			buf_adds(b, i + 1 >= n || ascii_punct(next) ? "\\\\" :
 			    "\\");
 			break;
-		case '`': case '*': case '[': case ']': case '<': case '>':
+		case '`': case '*': case '[': case ']': case '<':
 		case '|': case '~': case '$':
 			buf_addc(b, '\\');
 			buf_addc(b, c);
@@ -328,8 +353,7 @@ md_escape(struct buf *b, const char *s, size_t n, int flags)
 			break;
 		case '&':
 			/* "&#60;" or "&lt;" would turn into a character. */
-			if (next == '#' || (next >= 'a' && next <= 'z') ||
-			    (next >= 'A' && next <= 'Z'))
+			if (entity_at(s + i, n - i))
 				buf_addc(b, '\\');
 			buf_addc(b, c);
 			break;
@@ -526,6 +550,12 @@ ac_escape(struct buf *b, const char *s, size_t n, int flags,
 	}
 	c = buf_str(&t);
 	for (i = 0; i < t.len; i++) {
+		/* Lists are the only blocks; they start a line. */
+		if (special != NULL && (i == 0 || c[i - 1] == '\n')) {
+			i = md_line_start(b, c, t.len, i);
+			if (i >= t.len)
+				break;
+		}
 		if (special != NULL && strchr(special, c[i]) != NULL)
 			buf_addc(b, '\\');
 		buf_addc(b, c[i]);
@@ -545,7 +575,7 @@ esc_ac_text(struct buf *b, const char *s, size_t n, int flags)
 int
 esc_ac_markdown(struct buf *b, const char *s, size_t n, int flags)
 {
-	return ac_escape(b, s, n, flags, "\\`*_{}[]()#+-.!<>|~");
+	return ac_escape(b, s, n, flags, "\\`*_[]~");
 }
 
 int

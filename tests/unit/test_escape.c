@@ -120,7 +120,7 @@ test_markdown(void)
 	is_str(run(esc_md_text, "![x](https://evil/p.png)", 0),
 	    "!\\[x\\](https://evil/p.png)", "image syntax broken");
 	is_str(run(esc_md_text, "<script>alert(1)</script>", 0),
-	    "\\<script\\>alert(1)\\</script\\>", "raw HTML broken");
+	    "\\<script>alert(1)\\</script>", "raw HTML broken");
 	is_str(run(esc_md_text, "a | b", ESC_MD_CELL), "a \\| b", "pipe");
 	is_str(run(esc_md_text, "`code` *b* ~s~ $x$", 0),
 	    "\\`code\\` \\*b\\* \\~s\\~ \\$x\\$", "markup characters");
@@ -130,8 +130,9 @@ test_markdown(void)
 	    "C:\\Windows\\Temp\\\\\\*", "backslash before punctuation doubled");
 	is_str(run(esc_md_text, "ends with \\", 0), "ends with \\\\",
 	    "trailing backslash doubled");
-	is_str(run(esc_md_text, "&#60;b&#62; &lt; AT&T & co", 0),
-	    "\\&#60;b\\&#62; \\&lt; AT\\&T & co", "entities kept literal");
+	is_str(run(esc_md_text, "&#60;b&#62; &lt; AT&T & co &#x41; &amp", 0),
+	    "\\&#60;b\\&#62; \\&lt; AT&T & co \\&#x41; &amp",
+	    "entities kept literal");
 	is_str(run(esc_md_text, "a\nb", ESC_MD_CELL), "a" ESC_NL_MARK "b",
 	    "line break in a cell marked");
 	is_str(run(esc_md_text, "# head\n> quote\n- item\n1. one\n    code",
@@ -189,8 +190,11 @@ test_others(void)
 	is_str(run(esc_ac_text, "{{DATE(2017-02-14T06:08:39Z, SHORT)}} **b**",
 	    0), "{\xe2\x80\x8b{DATE(2017-02-14T06:08:39Z, SHORT)}} **b**",
 	    "TextRun: date function broken, markdown left alone");
-	is_str(run(esc_ac_markdown, "**b** [l](u) _i_", 0),
-	    "\\*\\*b\\*\\* \\[l\\]\\(u\\) \\_i\\_", "Adaptive Card markdown");
+	is_str(run(esc_ac_markdown, "**b** [l](u) _i_ 2026-11-28 (x)", 0),
+	    "\\*\\*b\\*\\* \\[l\\](u) \\_i\\_ 2026-11-28 (x)",
+	    "Adaptive Card markdown");
+	is_str(run(esc_ac_markdown, "- item\n1. one", ESC_NL_KEEP),
+	    "\\- item\n1\\. one", "Adaptive Card lists broken");
 	is_str(run(esc_term, "ok\033]0;title\a", 0),
 	    "ok\xe2\x90\x9b]0;title\xe2\x90\x87", "terminal: OSC neutralised");
 }
