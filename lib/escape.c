@@ -344,6 +344,23 @@ md_escape(struct buf *b, const char *s, size_t n, int flags)
 			buf_addc(b, '\\');
 			buf_addc(b, c);
 			break;
+		case ':':
+			/* "scheme://" would be autolinked (GFM). */
+			if (i + 2 < n && s[i + 1] == '/' && s[i + 2] == '/')
+				buf_addc(b, '\\');
+			buf_addc(b, c);
+			break;
+		case 'w': case 'W':
+			/* So would "www.": the escaped dot stops it. */
+			if (i + 3 < n && strncasecmp(s + i, "www.", 4) == 0) {
+				buf_add(b, s + i, 3);
+				buf_adds(b, "\\.");
+				i += 4;
+				blank = 0;
+				continue;
+			}
+			buf_addc(b, c);
+			break;
 		case '_':
 			/* Between two word characters "_" cannot emphasise. */
 			if (!(wordish(prev) && wordish(next) && i > 0 &&
@@ -534,7 +551,8 @@ esc_slack(struct buf *b, const char *s, size_t n, int flags)
 }
 
 /* Appends cleaned text, backslash-escaping the bytes in special (if any)
- * and breaking "{{" with a zero-width space so no date function forms. */
+ * and breaking "{{DATE(" and "{{TIME(" with a space so no date function
+ * forms. */
 static int
 ac_escape(struct buf *b, const char *s, size_t n, int flags,
     const char *special)
@@ -559,8 +577,12 @@ ac_escape(struct buf *b, const char *s, size_t n, int flags,
 		if (special != NULL && strchr(special, c[i]) != NULL)
 			buf_addc(b, '\\');
 		buf_addc(b, c[i]);
-		if (c[i] == '{' && i + 1 < t.len && c[i + 1] == '{')
-			buf_adds(b, "\xe2\x80\x8b");		/* U+200B */
+		/* A visible space, not an invisible one: hidden characters
+		 * are what this module makes visible. */
+		if (c[i] == '{' && i + 1 < t.len && c[i + 1] == '{' &&
+		    (strncmp(c + i + 2, "DATE(", 5) == 0 ||
+		    strncmp(c + i + 2, "TIME(", 5) == 0))
+			buf_addc(b, ' ');
 	}
 	buf_release(&t);
 	return buf_failed(b) ? -1 : 0;

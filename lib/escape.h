@@ -37,7 +37,8 @@ enum esc_flags {
 	ESC_NL_SPACE	= 1 << 1,	/* a line break becomes a space */
 					/* neither: shown as " ⏎ " */
 	ESC_TAB_KEEP	= 1 << 2,	/* keep tabs (else a space) */
-	ESC_MD_CELL	= 1 << 3	/* markdown: inside a GFM table cell */
+	ESC_MD_CELL	= 1 << 3,	/* markdown: inside a GFM table cell */
+	ESC_MD_INLINE	= 1 << 4	/* markdown: the text continues a line */
 };
 
 /* The visible mark a line break becomes when it may not be kept. */
@@ -70,6 +71,8 @@ size_t	 esc_cut(const char *s, size_t n, size_t max, size_t *total);
  * entities, math and table pipes.  With ESC_NL_KEEP each line is also kept
  * from starting a block (a heading, quote, list, fence or indented code).
  * ESC_MD_CELL: for a table cell (line breaks must not be kept).
+ * ESC_MD_INLINE: the text does not start a line, so its first character
+ * needs no line-start care (its later lines still do).
  */
 int	 esc_md_text(struct buf *b, const char *s, size_t n, int flags);
 /*
@@ -99,7 +102,7 @@ int	 esc_slack(struct buf *b, const char *s, size_t n, int flags);
 
 /*
  * Adaptive Card text.  esc_ac_text is for TextRun (no markdown there): it
- * only breaks "{{" so that {{DATE(...)}} and {{TIME(...)}} stay text.
+ * only breaks "{{DATE(" and "{{TIME(" (into "{ {") so that they stay text.
  * esc_ac_markdown is for TextBlock and FactSet, whose markdown subset it
  * backslash-escapes as well.
  */

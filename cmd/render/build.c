@@ -361,8 +361,10 @@ build_head(struct ctx *c)
 	if (title != NULL)
 		buf_printf(&b, ": %s", title);
 	inl_add(&d->title, SPAN_TEXT, buf_str(&b));
-	d->plain_title = esc_clean_str(buf_str(&b), 0);
 	buf_release(&b);
+	/* Cleaned and defanged like the title itself. */
+	d->plain_title = esc_clean_str(d->title.n > 0 ? d->title.v[0].text :
+	    "", 0);
 	if (d->plain_title == NULL)
 		cli_die(EXIT_FAIL, "out of memory");
 
@@ -939,6 +941,8 @@ build_summary(struct ctx *c)
 	json_t *a;
 
 	p = sec_para(s);
+	/* Cards show this line as their facts. */
+	s->blocks[s->n - 1]->flags = BLOCK_DOC_ONLY;
 	inl_add(p, SPAN_STRONG, "Verdict:");
 	inl_add(p, SPAN_TEXT, " ");
 	add_classification(c, p, 1);
@@ -2207,6 +2211,7 @@ build_doc(const struct bundle *b, const struct render_opts *o)
 	c.inc = json_is_object(b->incident) ? b->incident : NULL;
 	c.brief = json_is_object(b->brief) ? b->brief : NULL;
 	c.d = doc_new();
+	doc_set_defang(o->defang);
 	build_head(&c);
 	build_summary(&c);
 	build_metadata(&c);

@@ -32,6 +32,7 @@
 #define CARD_CELL	200
 #define CARD_CODE	600
 #define CARD_TITLE	200
+#define CARD_ITEMS	12		/* list items or table rows per block */
 #define SLACK_HEADER	150
 #define SLACK_BLOCK_TEXT 3000
 
@@ -48,6 +49,15 @@ lim(const struct card *k, size_t base)
 	size_t v = base >> k->scale;
 
 	return v < 24 ? 24 : v;
+}
+
+/* How many list items or table rows a card shows of one block. */
+static size_t
+items_max(const struct card *k)
+{
+	size_t v = (size_t)CARD_ITEMS >> k->scale;
+
+	return v < 3 ? 3 : v;
 }
 
 /* The plain text of an inline, cut to max code points with a marker. */
@@ -190,6 +200,20 @@ ac_rich(json_t *runs, const char *spacing)
 	return b;
 }
 
+/* "… 12 more in the full brief", when a list was cut. */
+static void
+ac_more(json_t *items, size_t left)
+{
+	char t[80];
+
+	if (left == 0)
+		return;
+	snprintf(t, sizeof(t), "\xe2\x80\xa6 %zu more in the full brief", left);
+	json_array_append_new(items, json_pack("{s:s, s:[{s:s, s:s, s:b}], "
+	    "s:s}", "type", "RichTextBlock", "inlines", "type", "TextRun",
+	    "text", t, "italic", 1, "spacing", "Small"));
+}
+
 /* A table row as one line: the first cell bold, the rest after dots. */
 static void
 row_runs(const struct card *k, json_t *runs, const struct block *t,
@@ -219,7 +243,7 @@ teams_section(const struct card *k, const struct section *s)
 			break;
 		case BLOCK_LIST:
 		case BLOCK_OLIST:
-			for (j = 0; j < b->n; j++) {
+			for (j = 0; j < b->n && j < items_max(k); j++) {
 				runs = json_array();
 				if (b->kind == BLOCK_LIST)
 					snprintf(num, sizeof(num), "\xe2\x80\xa2 ");
@@ -232,15 +256,17 @@ teams_section(const struct card *k, const struct section *s)
 				json_array_append_new(items, ac_rich(runs,
 				    "Small"));
 			}
+			ac_more(items, b->n - j);
 			break;
 		case BLOCK_TABLE:
 			rows = b->ncols > 0 ? b->n / b->ncols : 0;
-			for (j = 0; j < rows; j++) {
+			for (j = 0; j < rows && j < items_max(k); j++) {
 				runs = json_array();
 				row_runs(k, runs, b, j, 0, NULL);
 				json_array_append_new(items, ac_rich(runs,
 				    "Small"));
 			}
+			ac_more(items, rows - j);
 			break;
 		case BLOCK_CODE: {
 			struct inl in = { 0 };
@@ -336,13 +362,24 @@ sl_chars(const json_t *v)
 	return n;
 }
 
+/* "… 12 more in the full brief", when a list was cut. */
+static json_t *
+sl_more(size_t left)
+{
+	char t[80];
+
+	snprintf(t, sizeof(t), "\xe2\x80\xa6 %zu more in the full brief", left);
+	return sl_section(json_pack("[{s:s, s:s, s:{s:b}}]", "type", "text",
+	    "text", t, "style", "italic", 1));
+}
+
 static json_t *
 slack_section(const struct card *k, const struct section *s)
 {
 	json_t *blocks = json_array(), *rt = json_array(), *list, *el;
 	const struct block *b;
-	size_t i, j, rows, left = 0, budget = SLACK_BLOCK_TEXT - 100;
-	struct buf t;
+	size_t i, j, rows, left = 0, capped = 0;
+	size_t budget = SLACK_BLOCK_TEXT - 100;
 
 	json_array_append_new(blocks, json_pack("{s:s, s:{s:s, s:s, s:b}}",
 	    "type", "header", "text", "type", "plain_text", "text", s->title,
@@ -365,8 +402,13 @@ slack_section(const struct card *k, const struct section *s)
 			rows = b->kind == BLOCK_TABLE ? (b->ncols > 0 ?
 			    b->n / b->ncols : 0) : b->n;
 			for (j = 0; j < rows; j++) {
-				json_t *e = json_array();
+				json_t *e;
 
+				if (j >= items_max(k)) {
+					capped = rows - j;
+					break;
+				}
+				e = json_array();
 				if (b->kind == BLOCK_TABLE)
 					row_runs(k, NULL, b, j, 1, e);
 				else
@@ -414,15 +456,13 @@ slack_section(const struct card *k, const struct section *s)
 		json_array_append_new(rt, el);
 		if (left > 0)
 			break;
+		if (capped > 0) {
+			json_array_append_new(rt, sl_more(capped));
+			capped = 0;
+		}
 	}
-	if (left > 0) {
-		buf_init(&t);
-		buf_printf(&t, "\xe2\x80\xa6 %zu more in the full brief", left);
-		json_array_append_new(rt, sl_section(json_pack("[{s:s, s:s, "
-		    "s:{s:b}}]", "type", "text", "text", buf_str(&t), "style",
-		    "italic", 1)));
-		buf_release(&t);
-	}
+	if (left > 0)
+		json_array_append_new(rt, sl_more(left));
 	if (json_array_size(rt) > 0)
 		json_array_append_new(blocks, json_pack("{s:s, s:o}", "type",
 		    "rich_text", "elements", rt));
@@ -501,7 +541,7 @@ cut_note(const struct card *k)
 	buf_printf(&b, "Cut to fit the %s: ", k->slack ?
 	    "Slack message limits" : "28 KB Teams message limit");
 	for (i = 0; i < d->n; i++) {
-		if (!k->dropped[i])
+		if (!k->dropped[i] || !on_card(d, i))
 			continue;
 		buf_adds(&b, n++ == 0 ? "" : ", ");
 		buf_adds(&b, d->secs[i]->title);

@@ -12,8 +12,11 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "defang.h"
 #include "escape.h"
 #include "render.h"
+
+static int defang_spans;		/* see doc_set_defang */
 
 /* Grows an array of pointers by one slot. */
 static void *
@@ -183,15 +186,30 @@ add_span(struct inl *in, enum span_kind kind, char *text, char *url)
 }
 
 void
+doc_set_defang(int on)
+{
+	defang_spans = on;
+}
+
+void
 inl_add(struct inl *in, enum span_kind kind, const char *text)
 {
-	char *c;
+	char *c, *d;
 
 	if (text == NULL || *text == '\0')
 		return;
 	c = esc_clean_str(text, ESC_NL_KEEP);
 	if (c == NULL)
 		cli_die(EXIT_FAIL, "out of memory");
+	/* Text is defanged wherever it comes from; values (code spans) are
+	 * the caller's to defang, since only it knows what they are. */
+	if (defang_spans && (kind == SPAN_TEXT || kind == SPAN_STRONG ||
+	    kind == SPAN_EM)) {
+		if ((d = defang_text(c)) == NULL)
+			cli_die(EXIT_FAIL, "out of memory");
+		free(c);
+		c = d;
+	}
 	/* Adjacent plain text merges, which keeps markdown tidy. */
 	if (kind == SPAN_TEXT && in->n > 0 && in->v[in->n - 1].kind ==
 	    SPAN_TEXT) {

@@ -152,6 +152,8 @@ struct inl **table_row(struct block *t);
 void	 sec_code(struct section *s, const char *text, const char *info,
 	    int flags);
 /* Appends a span; text is cleaned here (NULL or "" adds nothing). */
+/* Whether inl_add defangs indicators in text (not code) spans. */
+void	 doc_set_defang(int on);
 void	 inl_add(struct inl *in, enum span_kind kind, const char *text);
 void	 inl_addf(struct inl *in, enum span_kind kind, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
