@@ -1038,6 +1038,11 @@ build_metadata(struct ctx *c)
 	struct inl *v;
 	size_t i;
 
+	if (inc == NULL && c->brief == NULL) {
+		inl_add(sec_para(s), SPAN_EM, "No incident record in the "
+		    "stream.");
+		return;
+	}
 	if (inc == NULL)
 		inl_add(sec_para(s), SPAN_EM, "No incident record in the "
 		    "stream; what follows comes from the brief.");
@@ -2004,7 +2009,10 @@ build_verdict(struct ctx *c)
 
 	add_verdict_severity(c, row[0]);
 	add_classification(c, row[1], 0);
-	if (c->brief == NULL)
+	if (c->brief == NULL && verdict_severity(c) == NULL)
+		inl_add(row[2], SPAN_TEXT, "No brief in the stream and no "
+		    "severity in the records.");
+	else if (c->brief == NULL)
 		inl_add(row[2], SPAN_TEXT, "No brief in the stream: the "
 		    "severity is the one Sentinel set, not an investigation's "
 		    "verdict.");
