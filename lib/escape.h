@@ -38,7 +38,7 @@ enum esc_flags {
 					/* neither: shown as " ⏎ " */
 	ESC_TAB_KEEP	= 1 << 2,	/* keep tabs (else a space) */
 	ESC_MD_CELL	= 1 << 3,	/* markdown: inside a GFM table cell */
-	ESC_MD_INLINE	= 1 << 4	/* markdown: the text continues a line */
+	ESC_MD_INLINE	= 1 << 4	/* markdown: text continues a line */
 };
 
 /* The visible mark a line break becomes when it may not be kept. */

@@ -142,7 +142,8 @@ sha256_base64(const unsigned char *in, size_t n, char *out)
 	uint32_t v;
 
 	for (i = 0; i + 2 < n; i += 3) {
-		v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
+		v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 |
+		    in[i + 2];
 		out[o++] = tab[v >> 18];
 		out[o++] = tab[(v >> 12) & 63];
 		out[o++] = tab[(v >> 6) & 63];

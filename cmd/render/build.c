@@ -315,15 +315,16 @@ add_verdict_severity(struct ctx *c, struct inl *in)
 static const char *
 portal_label(const char *url)
 {
+#define DEFENDER	"Open in Microsoft Defender"
 	static const struct {
 		const char *prefix, *label;
 	} hosts[] = {
 		{ "https://portal.azure.com/", "Open in the Azure portal" },
 		{ "https://portal.azure.us/", "Open in the Azure portal" },
 		{ "https://portal.azure.cn/", "Open in the Azure portal" },
-		{ "https://security.microsoft.com/", "Open in Microsoft Defender" },
-		{ "https://security.microsoft.us/", "Open in Microsoft Defender" },
-		{ "https://security.apps.mil/", "Open in Microsoft Defender" },
+		{ "https://security.microsoft.com/", DEFENDER },
+		{ "https://security.microsoft.us/", DEFENDER },
+		{ "https://security.apps.mil/", DEFENDER },
 	};
 	size_t i;
 
@@ -1754,7 +1755,8 @@ build_anomalies(struct ctx *c)
 			inl_add(it, SPAN_TEXT, kind_label(jx_str(x, "kind")));
 			inl_add(it, SPAN_TEXT, " ");
 			if (jx_path_str(x, "image.name") != NULL) {
-				/* A process by its image, not its command line. */
+				/* A process by its image, not its command
+				 * line. */
 				add_code(c, it, jx_path_str(x, "image.name"));
 				if (jx_int(x, "process_id", -1) >= 0)
 					inl_addf(it, SPAN_TEXT, " (pid %lld)",

@@ -246,9 +246,11 @@ teams_section(const struct card *k, const struct section *s)
 			for (j = 0; j < b->n && j < items_max(k); j++) {
 				runs = json_array();
 				if (b->kind == BLOCK_LIST)
-					snprintf(num, sizeof(num), "\xe2\x80\xa2 ");
+					snprintf(num, sizeof(num), "%s",
+					    "\xe2\x80\xa2 ");
 				else
-					snprintf(num, sizeof(num), "%zu. ", j + 1);
+					snprintf(num, sizeof(num), "%zu. ",
+					    j + 1);
 				json_array_append_new(runs, ac_plain_run(num,
 				    b->kind == BLOCK_OLIST));
 				ac_runs(runs, b->items[j], lim(k, CARD_ITEM),

@@ -46,7 +46,7 @@ static const char help_text[] =
 "                       dir/YYYYMMDD-HHMMSS-incident-N.EXT, with a .json\n"
 "                       sidecar; the path goes to stderr\n"
 "  -O, --save           the same, in $TRIAGE_OUTPUT_DIR (default: output)\n"
-"      --no-defang      leave indicators clickable (hxxps, [.] are the default)\n"
+"      --no-defang      leave indicators as they are (default: hxxps, [.])\n"
 "      --now time       the time to use as now (ISO-8601; default\n"
 "                       $TRIAGE_NOW, else the clock)\n"
 "      --queue          print incident_summary records as a table\n"

@@ -88,13 +88,13 @@ enum block_kind {
 
 struct column {
 	const char	*name;
-	size_t		 max;		/* cut cells after this many characters */
+	size_t		 max;		/* cells cut after this many chars */
 };
 
 struct block {
 	enum block_kind	 kind;
 	int		 flags;
-	struct inl	**items;	/* PARA: 1; lists: items; TABLE: cells */
+	struct inl	**items;	/* PARA: 1; lists: items; TABLE cells */
 	size_t		 n;
 	size_t		 cap;
 	const struct column *cols;	/* TABLE */

@@ -45,7 +45,8 @@ test_clean(void)
 	    "bell\xe2\x90\x87 del\xe2\x90\xa1", "BEL and DEL pictured");
 	is_str(run(esc_clean, "a\nb", 0), "a" ESC_NL_MARK "b",
 	    "line break marked by default");
-	is_str(run(esc_clean, "a\r\nb", ESC_NL_KEEP), "a\nb", "CRLF kept as LF");
+	is_str(run(esc_clean, "a\r\nb", ESC_NL_KEEP), "a\nb",
+	    "CRLF kept as LF");
 	is_str(run(esc_clean, "a\nb", ESC_NL_SPACE), "a b", "LF as space");
 	is_str(run(esc_clean, "over\rwrite", ESC_NL_KEEP),
 	    "over\xe2\x90\x8dwrite", "lone CR pictured");
@@ -125,7 +126,8 @@ test_markdown(void)
 	is_str(run(esc_md_text, "`code` *b* ~s~ $x$", 0),
 	    "\\`code\\` \\*b\\* \\~s\\~ \\$x\\$", "markup characters");
 	is_str(run(esc_md_text, "snake_case_name _em_", 0),
-	    "snake_case_name \\_em\\_", "underscore only where it could emphasise");
+	    "snake_case_name \\_em\\_",
+	    "underscore only where it could emphasise");
 	is_str(run(esc_md_text, "C:\\Windows\\Temp\\*", 0),
 	    "C:\\Windows\\Temp\\\\\\*", "backslash before punctuation doubled");
 	is_str(run(esc_md_text, "ends with \\", 0), "ends with \\\\",
@@ -144,7 +146,8 @@ test_markdown(void)
 	    "every line start checked");
 	is_str(run(esc_md_text, "===\n---", ESC_NL_KEEP), "\\===\n\\---",
 	    "setext underline broken");
-	is_str(run(esc_md_text, "www.evil.com, WWW.X.IO, https://a.b/c ftp://d", 0),
+	is_str(run(esc_md_text,
+	    "www.evil.com, WWW.X.IO, https://a.b/c ftp://d", 0),
 	    "www\\.evil.com, WWW\\.X.IO, https\\://a.b/c ftp\\://d",
 	    "GFM autolinks broken");
 	is_str(run(esc_md_text, "x\033[2J", 0), "x\xe2\x90\x9b\\[2J",
@@ -185,7 +188,8 @@ test_others(void)
 	is_str(run(esc_html, "<a href=\"x\" onclick='y'>&</a>", 0),
 	    "&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;",
 	    "HTML entities");
-	is_str(run(esc_html, "\xe2\x80\xae", 0), "\xe2\x9f\xa8U+202E\xe2\x9f\xa9",
+	is_str(run(esc_html, "\xe2\x80\xae", 0),
+	    "\xe2\x9f\xa8U+202E\xe2\x9f\xa9",
 	    "HTML cleans too");
 	is_str(run(esc_slack, "<!channel> <https://x|y> & *b*", 0),
 	    "&lt;!channel&gt; &lt;https://x|y&gt; &amp; *b*",

@@ -34,7 +34,8 @@ main(void)
 	sha256("abc", 3, d);
 	is_str(hex(d), "ba7816bf8f01cfea414140de5dae2223"
 	    "b00361a396177a9cb410ff61f20015ad", "abc");
-	sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56, d);
+	sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+	    56, d);
 	is_str(hex(d), "248d6a61d20638b8e5c026930c3e6039"
 	    "a33ce45964ff2167f6ecedd419db06c1", "two blocks");
 	memset(big, 'a', sizeof(big));
