@@ -82,9 +82,8 @@ headline(const struct bundle *b)
 	    jx_nstr(owner, "upn");
 	json_object_set_new(h, "owner", str_or_null(s));
 	json_object_set_new(h, "url", str_or_null(jx_nstr(inc, "url")));
-	json_object_set_new(h, "made_by", str_or_null(brief == NULL ? NULL :
-	    jx_path_str(brief, "made_by.path") != NULL ?
-	    jx_path_str(brief, "made_by.path") : "model"));
+	json_object_set_new(h, "made_by",
+	    str_or_null(jx_path_str(brief, "made_by.path")));
 	return h;
 }
 
