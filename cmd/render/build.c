@@ -2103,7 +2103,7 @@ build_footer(struct ctx *c)
 	struct section *s = doc_section(c->d, "How this brief was made", 2, 1,
 	    SEC_FOOTER);
 	json_t *mb = json_object_get(c->brief, "made_by"), *u = c->b->usage;
-	json_t *x, *seen;
+	json_t *x;
 	struct inl *p = sec_para(s);
 	size_t i, ncalls, nfail = 0;
 	long long ms;
@@ -2184,27 +2184,17 @@ build_footer(struct ctx *c)
 		inl_add(p, SPAN_STRONG, "Time:");
 		inl_addf(p, SPAN_TEXT, " %.1f s", (double)ms / 1000.0);
 	}
-	seen = json_object();
-	json_array_foreach(c->b->techniques, i, x) {
-		json_t *ds = json_object_get(x, "dataset");
-		char key[256];
-
-		if (jx_nstr(ds, "name") == NULL)
-			continue;
-		snprintf(key, sizeof(key), "%s %s", jx_str(ds, "name"),
-		    jx_nstr(ds, "version") != NULL ? jx_str(ds, "version") :
-		    "(unversioned)");
-		if (json_object_get(seen, key) != NULL)
-			continue;
-		json_object_set_new(seen, key, json_true());
-		inl_add(p, SPAN_TEXT, json_object_size(seen) == 1 ? DOT : ", ");
-		if (json_object_size(seen) == 1) {
+	json_array_foreach(c->b->datasets, i, x) {
+		if (i == 0) {
+			inl_add(p, SPAN_TEXT, DOT);
 			inl_add(p, SPAN_STRONG, "Datasets:");
 			inl_add(p, SPAN_TEXT, " ATT&CK ");
-		}
-		inl_add(p, SPAN_TEXT, key);
+		} else
+			inl_add(p, SPAN_TEXT, ", ");
+		inl_addf(p, SPAN_TEXT, "%s %s", jx_str(x, "name"),
+		    jx_nstr(x, "version") != NULL ? jx_str(x, "version") :
+		    "(no version)");
 	}
-	json_decref(seen);
 	iso_format(c->o->now, tmp, sizeof(tmp), 0);
 	inl_add(p, SPAN_TEXT, DOT);
 	inl_add(p, SPAN_STRONG, "Rendered:");

@@ -19,6 +19,7 @@ bundle_init(struct bundle *b)
 	b->techniques = json_array();
 	b->tool_calls = json_array();
 	b->errors = json_array();
+	b->datasets = json_array();
 }
 
 void
@@ -31,6 +32,7 @@ bundle_release(struct bundle *b)
 	json_decref(b->techniques);
 	json_decref(b->tool_calls);
 	json_decref(b->errors);
+	json_decref(b->datasets);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -78,6 +80,28 @@ add_technique(struct bundle *b, json_t *rec)
 	json_array_append(b->techniques, rec);
 }
 
+/* Notes which ATT&CK data answered (name and version), once each. */
+static void
+add_dataset(struct bundle *b, const json_t *ds)
+{
+	const char *name = jx_nstr(ds, "name"), *ver = jx_nstr(ds, "version");
+	json_t *d;
+	size_t i;
+
+	if (name == NULL)
+		return;
+	json_array_foreach(b->datasets, i, d)
+		if (strcmp(jx_str(d, "name"), name) == 0 &&
+		    ((ver == NULL && jx_str(d, "version") == NULL) ||
+		    (ver != NULL && jx_str(d, "version") != NULL &&
+		    strcmp(ver, jx_str(d, "version")) == 0)))
+			return;
+	d = json_object();
+	jx_set_str(d, "name", name);
+	jx_set_str(d, "version", ver);
+	json_array_append_new(b->datasets, d);
+}
+
 int
 bundle_add(struct bundle *b, json_t *rec)
 {
@@ -97,12 +121,18 @@ bundle_add(struct bundle *b, json_t *rec)
 		b->usage = json_incref(rec);
 	} else if (strcmp(type, "enrichment") == 0)
 		add_enrichment(b, rec);
-	else if (strcmp(type, "technique") == 0)
+	else if (strcmp(type, "technique") == 0) {
 		add_technique(b, rec);
+		add_dataset(b, json_object_get(rec, "dataset"));
+	}
 	else if (strcmp(type, "tool_call") == 0)
 		json_array_append(b->tool_calls, rec);
 	else if (strcmp(type, "error") == 0)
 		json_array_append(b->errors, rec);
+	else if (strcmp(type, "tactic") == 0)
+		add_dataset(b, json_object_get(rec, "dataset"));
+	else if (strcmp(type, "attack_dataset") == 0)
+		add_dataset(b, rec);
 	else {
 		b->records--;
 		return 0;
@@ -122,8 +152,10 @@ bundle_finish(struct bundle *b)
 	json_array_foreach(arr, i, v)
 		add_enrichment(b, v);
 	arr = json_object_get(b->brief, "techniques");
-	json_array_foreach(arr, i, v)
+	json_array_foreach(arr, i, v) {
 		add_technique(b, v);
+		add_dataset(b, json_object_get(v, "dataset"));
+	}
 	v = json_object_get(b->brief, "usage");
 	if (b->usage == NULL && json_is_object(v))
 		b->usage = json_incref(v);

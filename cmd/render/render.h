@@ -42,6 +42,7 @@ struct bundle {
 	json_t	*techniques;	/* array: technique records, de-duplicated */
 	json_t	*tool_calls;	/* array: tool_call records, in order */
 	json_t	*errors;	/* array: error records, in order */
+	json_t	*datasets;	/* array: {name, version} of the ATT&CK data seen */
 	size_t	 records;	/* how many records went in */
 };
 
