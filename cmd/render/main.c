@@ -189,6 +189,10 @@ take(struct run *r, json_t *rec)
 	    "incident") == 0) || (strcmp(type, "brief") == 0 &&
 	    incident_key_differs(r->cur.incident, rec))))
 		flush_bundle(r);
+	else if (r->open && r->cur.brief != NULL &&
+	    strcmp(type, "incident") == 0 &&
+	    incident_key_differs(rec, r->cur.brief))
+		flush_bundle(r);
 	if (bundle_add(&r->cur, rec))
 		r->open = 1;
 }
@@ -277,7 +281,10 @@ write_files(struct run *r)
 			else
 				snprintf(base, sizeof(base), "%s/%s-%s-%d",
 				    r->dir, ts, out->stem, n);
-			snprintf(mainp, sizeof(mainp), "%s%s", base, ext);
+			if (snprintf(mainp, sizeof(mainp), "%s%s", base, ext) >=
+			    (int)sizeof(mainp) - 8)
+				cli_die(EXIT_FAIL, "%s: the path is too long",
+				    r->dir);
 			snprintf(sidep, sizeof(sidep), "%s.json", base);
 			if (r->o.format != FMT_JSON &&
 			    write_new(sidep, &out->side) == -1) {
