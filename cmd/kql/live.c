@@ -155,8 +155,9 @@ refusal(const char *workspace, const struct http_response *r,
 		st = KQL_NOTFOUND;
 		break;
 	default:
-		buf_printf(err, "Log Analytics failed (%s)", r->error[0] != '\0' ?
-		    r->error : http_describe(r));
+		buf_printf(err, "Log Analytics failed with HTTP %ld", r->status);
+		if (r->attempts > 1)
+			buf_printf(err, " after %d attempts", r->attempts);
 		st = KQL_UPSTREAM;
 	}
 	describe_body(err, e, r);
@@ -211,8 +212,6 @@ get_token(const char *scope, struct azauth_token *tok, struct buf *err)
 	as = azauth_get_token(scope, tok, &why);
 	if (as == AZAUTH_OK) {
 		buf_release(&why);
-		log_debug("token from %s%s", tok->credential,
-		    tok->from_cache ? " (cached)" : "");
 		return KQL_OK;
 	}
 	auth_status = as == AZAUTH_UPSTREAM ? KQL_UPSTREAM : KQL_AUTH;

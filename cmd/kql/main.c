@@ -406,6 +406,7 @@ static void
 choose_workspace(struct run *r, const char *opt_db, const char *opt_id)
 {
 	const char *from = "--workspace-id";
+	const char *cred;
 
 	if (opt_db != NULL && opt_id != NULL) {
 		cli_warn("give --workspace or --workspace-id, not both");
@@ -435,6 +436,12 @@ choose_workspace(struct run *r, const char *opt_db, const char *opt_id)
 		    from, r->workspace_id);
 	if (r->db == NULL && r->now != NULL)
 		cli_die(EXIT_USAGE, "--now applies to a local workspace only");
+	cred = config_get("TRIAGE_AZURE_CREDENTIAL");
+	if (r->db == NULL && cred != NULL && strcmp(cred, "env") != 0 &&
+	    strcmp(cred, "workload") != 0 && strcmp(cred, "managed") != 0 &&
+	    strcmp(cred, "cli") != 0)
+		cli_die(EXIT_USAGE, "TRIAGE_AZURE_CREDENTIAL '%.40s' is not one of "
+		    "env, workload, managed, cli", cred);
 }
 
 int
