@@ -92,6 +92,10 @@ $(BUILD)/tests/%: tests/helpers/%.c $(LIBA)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS)
 
+# These build triage-kql's output code into themselves.
+$(BUILD)/tests/test_kql_output $(BUILD)/tests/kql-convert: \
+    $(wildcard cmd/kql/output.[ch] cmd/kql/rawresp.[ch])
+
 -include tests/mock/mock.mk
 
 tests-build: all $(UNIT_BINS) $(TEST_HELPERS) $(MOCK)

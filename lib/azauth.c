@@ -44,8 +44,8 @@
 #define REFRESH_MARGIN_S	300	/* refresh with less than this left */
 #define STILL_USABLE_S		30	/* an old token is kept this close */
 #define IMDS_ABSENT_TTL_S	600	/* a failed IMDS probe is trusted */
-#define IMDS_PROBE_CONNECT_MS	300
-#define IMDS_PROBE_TOTAL_MS	1000
+#define IMDS_PROBE_CONNECT_MS	1000
+#define IMDS_PROBE_TOTAL_MS	2000
 #define CLI_TIMEOUT_S		10
 #define MAX_TOKEN_FILE		(64u * 1024)
 #define MAX_CACHE_FILE		(64u * 1024)

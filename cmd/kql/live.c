@@ -21,6 +21,7 @@
 #include "live.h"
 #include "log.h"
 #include "output.h"
+#include "rawresp.h"
 
 #define DEFAULT_BASE		"https://api.loganalytics.io"
 #define DEFAULT_SCOPE		"https://api.loganalytics.io/.default"
@@ -168,13 +169,16 @@ refusal(const char *workspace, const struct http_response *r,
 	return st;
 }
 
-/* A 200 answer: the response object, or an upstream failure. */
+/*
+ * A 200 answer, read in place: the response (which takes the body), or
+ * an upstream failure.
+ */
 static enum kql_status
-answer(const struct http_response *r, json_t **response, struct buf *err)
+answer(struct http_response *r, struct raw_response *response,
+    struct buf *err)
 {
-	json_error_t jerr;
-	json_t *root;
-	size_t i;
+	char *body;
+	size_t i, len;
 
 	for (i = 0; i < r->len && isspace((unsigned char)r->body[i]); i++)
 		;
@@ -184,17 +188,14 @@ answer(const struct http_response *r, json_t **response, struct buf *err)
 		    "body");
 		return KQL_UPSTREAM;
 	}
-	root = json_loadb(r->body, r->len, JSON_ALLOW_NUL, &jerr);
-	if (root == NULL) {
-		buf_printf(err, "Log Analytics sent malformed JSON (line %d, "
-		    "column %d: %s)", jerr.line, jerr.column, jerr.text);
+	body = r->body;
+	len = r->len;
+	r->body = NULL;
+	r->len = 0;
+	if (raw_response_read(response, body, len, err) == -1) {
+		raw_response_release(response);
 		return KQL_UPSTREAM;
 	}
-	if (output_check(root, err) == -1) {
-		json_decref(root);
-		return KQL_UPSTREAM;
-	}
-	*response = root;
 	return KQL_OK;
 }
 
@@ -223,7 +224,7 @@ get_token(const char *scope, struct azauth_token *tok, struct buf *err)
 
 enum kql_status
 live_query(const char *workspace, const struct kql_query *q,
-    json_t **response, struct buf *err, json_t **detail)
+    struct raw_response *response, struct buf *err, json_t **detail)
 {
 	const char *headers[5];
 	struct http_request req;
@@ -232,10 +233,11 @@ live_query(const char *workspace, const struct kql_query *q,
 	struct buf url, auth, prefer;
 	enum kql_status st;
 	char *base, *scope, *body = NULL;
+	char *empty;
 	json_t *payload;
 	long wait;
 
-	*response = NULL;
+	memset(response, 0, sizeof(*response));
 	if (detail != NULL)
 		*detail = NULL;
 	memset(&tok, 0, sizeof(tok));
@@ -287,20 +289,23 @@ live_query(const char *workspace, const struct kql_query *q,
 	if (http_send(&req, &res) == -1) {
 		buf_printf(err, "cannot reach Log Analytics: %s", res.error);
 		st = KQL_UPSTREAM;
-	} else if (res.status == 200) {
+		goto out;
+	}
+	log_debug("query: HTTP %ld after %d attempt(s), %zu bytes",
+	    res.status, res.attempts, res.len);
+	if (res.status == 200) {
 		st = answer(&res, response, err);
 	} else if (res.status == 204) {
 		/* A workspace with no data at all. */
-		*response = json_pack("{s:[]}", "tables");
-		st = *response != NULL ? KQL_OK : KQL_FAIL;
+		empty = strdup("{\"tables\":[]}");
+		st = empty != NULL && raw_response_read(response, empty,
+		    strlen(empty), err) == 0 ? KQL_OK : KQL_FAIL;
 	} else {
 		st = refusal(workspace, &res, err, detail);
 		/* A refused token must not be served from the cache again. */
 		if (res.status == 401)
 			azauth_forget(scope, &tok);
 	}
-	log_debug("query: HTTP %ld after %d attempt(s), %zu bytes",
-	    res.status, res.attempts, res.len);
 out:
 	if (auth.data != NULL)
 		explicit_bzero(auth.data, auth.len);

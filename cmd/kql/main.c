@@ -27,6 +27,7 @@
 #include "log.h"
 #include "ndjson.h"
 #include "output.h"
+#include "rawresp.h"
 #include "term.h"
 
 #define MAX_QUERY	(1u << 20)	/* bytes of KQL we accept */
@@ -202,10 +203,11 @@ static int
 answer(struct run *r, const struct kql_query *q, const char *where)
 {
 	struct output_summary sum;
+	struct raw_response raw;
 	json_t *response = NULL, *detail = NULL;
 	struct buf err, desc;
 	enum kql_status st;
-	int rc;
+	int rc, wrote;
 	char pre[80];
 
 	if (r->sql)
@@ -213,36 +215,35 @@ answer(struct run *r, const struct kql_query *q, const char *where)
 	snprintf(pre, sizeof(pre), "%s%s", where != NULL ? where : "",
 	    where != NULL ? ": " : "");
 	buf_init(&err);
+	memset(&raw, 0, sizeof(raw));
 	if (r->db != NULL) {
 		st = local_query(r->db, q, r->now, &response, &err);
-		if (st == KQL_OK && output_check(response, &err) == -1) {
-			json_decref(response);
-			response = NULL;
+		if (st == KQL_OK && output_check(response, &err) == -1)
 			st = KQL_FAIL;
-		}
 	} else
-		st = live_query(r->workspace_id, q, &response, &err, &detail);
+		st = live_query(r->workspace_id, q, &raw, &err, &detail);
+	if (st == KQL_OK) {
+		wrote = response != NULL ? output_result(stdout, response,
+		    r->format, q->max_rows, &sum) : output_raw(stdout, &raw,
+		    r->format, q->max_rows, &sum, &err);
+		if (wrote == -1)
+			cli_die(EXIT_FAIL, "cannot write the result: %s",
+			    strerror(errno));
+		if (wrote == -2)
+			st = KQL_UPSTREAM;
+	}
 	if (st != KQL_OK) {
 		rc = fail(r, where, error_code(st), exit_code(st),
 		    err.len > 0 ? buf_str(&err) : "the query failed", detail);
-		json_decref(detail);
-		buf_release(&err);
-		return rc;
+		goto out;
 	}
-	buf_release(&err);
-	if (output_result(stdout, response, r->format, q->max_rows, &sum) ==
-	    -1)
-		cli_die(EXIT_FAIL, "cannot write the result: %s",
-		    strerror(errno));
 	rc = EXIT_OK;
 	if (sum.truncated && r->format != OUTPUT_JSON &&
 	    r->format != OUTPUT_TABLE)
-		cli_warn("%swrote %zu of %zu rows (max rows %ld)",
-		    pre, sum.returned_rows,
-		    sum.row_count, q->max_rows);
+		cli_warn("%swrote %zu of %zu rows (max rows %ld)", pre,
+		    sum.returned_rows, sum.row_count, q->max_rows);
 	if (sum.other_tables > 0)
-		cli_warn("%sthe response held %zu more table%s; only "
-		    "PrimaryResult was written", pre,
+		cli_warn("%sthe response held %zu more table%s, left out", pre,
 		    sum.other_tables, sum.other_tables == 1 ? "" : "s");
 	if (sum.partial_error != NULL) {
 		buf_init(&desc);
@@ -252,8 +253,12 @@ answer(struct run *r, const struct kql_query *q, const char *where)
 		buf_release(&desc);
 		rc = EXIT_PARTIAL;
 	}
-	json_decref(response);
 	note_status(r, rc);
+out:
+	json_decref(detail);
+	json_decref(response);
+	raw_response_release(&raw);
+	buf_release(&err);
 	return rc;
 }
 

@@ -19,6 +19,7 @@
 #include "buf.h"
 #include "isotime.h"
 #include "output.h"
+#include "rawresp.h"
 #include "term.h"
 
 #define FLUSH_AT	(64u * 1024)	/* write out the buffer past this */
@@ -607,31 +608,37 @@ output_check(const json_t *response, struct buf *err)
 	return 0;
 }
 
-/* The column layout of a table, worked out once. */
+/*
+ * The column layout of a table, worked out once, and where its rows are:
+ * Jansson arrays, or the raw bytes of a response read in place.
+ */
 struct layout {
 	size_t		 ncols;
 	enum kind	*kinds;
 	const char	**names;
 	size_t		*name_lens;
 	const char	**types;
+	struct buf	*keys;		/* "\"name\":" for each column */
 	size_t		 nrows;		/* rows to write */
 	size_t		 total;		/* rows in the table */
-	const json_t	*rows;
+	const json_t	*rows;		/* Jansson rows, or */
+	const char	*raw_cur;	/* the next raw row */
+	const char	*raw_end;
+	struct buf	 tmp;		/* scratch for one cell */
 };
 
 static int
-layout_init(struct layout *l, const json_t *table, long max_rows)
+layout_init(struct layout *l, const json_t *cols, const json_t *rows,
+    size_t total, long max_rows)
 {
-	const json_t *cols, *c;
+	const json_t *c;
 	size_t i;
 
 	memset(l, 0, sizeof(*l));
-	if (table == NULL)
-		return 0;
-	cols = json_object_get(table, "columns");
+	buf_init(&l->tmp);
 	l->ncols = json_array_size(cols);
-	l->rows = json_object_get(table, "rows");
-	l->total = json_array_size(l->rows);
+	l->rows = rows;
+	l->total = total;
 	l->nrows = l->total;
 	if (max_rows > 0 && l->nrows > (size_t)max_rows)
 		l->nrows = (size_t)max_rows;
@@ -641,8 +648,9 @@ layout_init(struct layout *l, const json_t *table, long max_rows)
 	l->names = calloc(l->ncols, sizeof(*l->names));
 	l->name_lens = calloc(l->ncols, sizeof(*l->name_lens));
 	l->types = calloc(l->ncols, sizeof(*l->types));
+	l->keys = calloc(l->ncols, sizeof(*l->keys));
 	if (l->kinds == NULL || l->names == NULL || l->name_lens == NULL ||
-	    l->types == NULL)
+	    l->types == NULL || l->keys == NULL)
 		return -1;
 	for (i = 0; i < l->ncols; i++) {
 		c = json_array_get(cols, i);
@@ -653,6 +661,11 @@ layout_init(struct layout *l, const json_t *table, long max_rows)
 		    "name"));
 		l->types[i] = json_string_value(json_object_get(c, "type"));
 		l->kinds[i] = kind_of(l->types[i]);
+		buf_init(&l->keys[i]);
+		json_string_out(&l->keys[i], l->names[i], l->name_lens[i]);
+		buf_addc(&l->keys[i], ':');
+		if (buf_failed(&l->keys[i]))
+			return -1;
 	}
 	return 0;
 }
@@ -660,31 +673,186 @@ layout_init(struct layout *l, const json_t *table, long max_rows)
 static void
 layout_release(struct layout *l)
 {
+	size_t i;
+
+	for (i = 0; l->keys != NULL && i < l->ncols; i++)
+		buf_release(&l->keys[i]);
+	free(l->keys);
 	free(l->kinds);
 	free(l->names);
 	free(l->name_lens);
 	free(l->types);
+	buf_release(&l->tmp);
+}
+
+/* Whether a JSON number's text is zero ("0", "-0.0", "0e5"). */
+static int
+number_is_zero(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && p[i] != 'e' && p[i] != 'E'; i++)
+		if (p[i] >= '1' && p[i] <= '9')
+			return 0;
+	return 1;
+}
+
+/*
+ * typed_out for a value still in the response's bytes.  The result is
+ * the same JSON value typed_out writes, except that numbers keep the
+ * text the service sent (a long is copied digit for digit) and dynamic
+ * JSON keeps its own spelling, minus whitespace.
+ */
+static void
+typed_raw(struct buf *b, enum kind k, const struct raw_value *v,
+    struct buf *tmp)
+{
+	struct raw_value inner;
+	char when[48];
+	const char *s;
+	size_t n;
+	int t;
+
+	switch (v->kind) {
+	case RAW_NULL:
+		buf_add(b, "null", 4);
+		return;
+	case RAW_NUMBER:
+		if (k == K_BOOL)
+			buf_adds(b, number_is_zero(v->p, v->len) ? "false" :
+			    "true");
+		else if (k == K_STRING) {
+			buf_addc(b, '"');
+			buf_add(b, v->p, v->len);
+			buf_addc(b, '"');
+		} else
+			buf_add(b, v->p, v->len);
+		return;
+	case RAW_TRUE:
+	case RAW_FALSE:
+		if (k == K_STRING)
+			buf_addc(b, '"');
+		buf_add(b, v->p, v->len);
+		if (k == K_STRING)
+			buf_addc(b, '"');
+		return;
+	case RAW_OBJECT:
+	case RAW_ARRAY:
+		if (k != K_STRING) {
+			raw_minify(b, v->p, v->len);
+			return;
+		}
+		buf_reset(tmp);
+		raw_minify(tmp, v->p, v->len);
+		json_string_out(b, buf_str(tmp), tmp->len);
+		return;
+	case RAW_STRING:
+		break;
+	}
+	if (!v->escaped && (k == K_STRING || k == K_ASIS ||
+	    (k == K_DATETIME && is_canonical_time(v->p + 1, v->len - 2)))) {
+		buf_add(b, v->p, v->len);	/* the common case */
+		return;
+	}
+	/* The contents, unescaped and NUL-terminated, for the others. */
+	buf_reset(tmp);
+	raw_unescape(tmp, v->p, v->len);
+	s = buf_str(tmp);
+	n = tmp->len;
+	switch (k) {
+	case K_LONG:
+	case K_REAL:
+		number_text_out(b, s, n, k == K_LONG);
+		return;
+	case K_BOOL:
+		if ((t = bool_of_string(s, n)) != -1) {
+			buf_adds(b, t ? "true" : "false");
+			return;
+		}
+		break;
+	case K_DATETIME:
+		if (time_normalise(s, n, when, sizeof(when)) == 0) {
+			json_string_out(b, when, strlen(when));
+			return;
+		}
+		break;
+	case K_DYNAMIC:
+		if (raw_is_json(s, n, &inner)) {
+			raw_minify(b, s, n);
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	json_string_out(b, s, n);
+}
+
+static void
+cell_prefix(struct buf *b, const struct layout *l, size_t c, int keys)
+{
+	if (c > 0)
+		buf_addc(b, ',');
+	if (keys)
+		buf_add(b, l->keys[c].data, l->keys[c].len);
+}
+
+/* Appends the cells of row r (the next one, for raw rows). */
+static void
+row_out(struct buf *b, struct layout *l, size_t r, int keys)
+{
+	struct raw_value v;
+	const json_t *row;
+	const char *p, *end = l->raw_end;
+	size_t c = 0;
+
+	if (l->raw_cur == NULL) {
+		row = json_array_get(l->rows, r);
+		for (c = 0; c < l->ncols; c++) {
+			cell_prefix(b, l, c, keys);
+			typed_out(b, l->kinds[c], json_array_get(row, c));
+		}
+		return;
+	}
+	/* Checked by raw_response_read: an array of valid values. */
+	p = raw_ws(raw_ws(l->raw_cur, end) + 1, end);
+	if (p < end && *p != ']') {
+		for (;;) {
+			p = raw_scan(p, end, &v, NULL);
+			if (p == NULL)
+				return;
+			if (c < l->ncols) {
+				cell_prefix(b, l, c, keys);
+				typed_raw(b, l->kinds[c], &v, &l->tmp);
+			}
+			c++;
+			p = raw_ws(p, end);
+			if (p >= end || *p != ',')
+				break;
+			p = raw_ws(p + 1, end);
+		}
+	}
+	for (; c < l->ncols; c++) {
+		cell_prefix(b, l, c, keys);
+		buf_add(b, "null", 4);
+	}
+	p = raw_ws(p + 1, end);
+	if (p < end && *p == ',')
+		p++;
+	l->raw_cur = p;
 }
 
 static int
-write_ndjson(FILE *fp, const struct layout *l)
+write_ndjson(FILE *fp, struct layout *l)
 {
 	struct out o;
 	struct buf *b = &o.b;
-	const json_t *row;
-	size_t r, c;
+	size_t r;
 
 	out_init(&o, fp);
 	for (r = 0; r < l->nrows && !o.failed; r++) {
-		row = json_array_get(l->rows, r);
 		buf_addc(b, '{');
-		for (c = 0; c < l->ncols; c++) {
-			if (c > 0)
-				buf_addc(b, ',');
-			json_string_out(b, l->names[c], l->name_lens[c]);
-			buf_addc(b, ':');
-			typed_out(b, l->kinds[c], json_array_get(row, c));
-		}
+		row_out(b, l, r, 1);
 		buf_add(b, "}\n", 2);
 		out_maybe_flush(&o);
 	}
@@ -692,11 +860,10 @@ write_ndjson(FILE *fp, const struct layout *l)
 }
 
 static int
-write_json(FILE *fp, const struct layout *l, const json_t *partial)
+write_json(FILE *fp, struct layout *l, const json_t *partial)
 {
 	struct out o;
 	struct buf *b = &o.b;
-	const json_t *row;
 	size_t r, c;
 
 	out_init(&o, fp);
@@ -713,13 +880,8 @@ write_json(FILE *fp, const struct layout *l, const json_t *partial)
 	}
 	buf_adds(b, "],\"rows\":[");
 	for (r = 0; r < l->nrows && !o.failed; r++) {
-		row = json_array_get(l->rows, r);
 		buf_adds(b, r > 0 ? ",[" : "[");
-		for (c = 0; c < l->ncols; c++) {
-			if (c > 0)
-				buf_addc(b, ',');
-			typed_out(b, l->kinds[c], json_array_get(row, c));
-		}
+		row_out(b, l, r, 0);
 		buf_addc(b, ']');
 		out_maybe_flush(&o);
 	}
@@ -930,19 +1092,38 @@ write_csv(FILE *fp, const struct layout *l)
 	return out_finish(&o);
 }
 
+static int
+write_layout(FILE *fp, struct layout *l, enum output_format f,
+    const json_t *partial)
+{
+	switch (f) {
+	case OUTPUT_NDJSON:
+		return write_ndjson(fp, l);
+	case OUTPUT_JSON:
+		return write_json(fp, l, partial);
+	case OUTPUT_TABLE:
+		return write_table(fp, l);
+	case OUTPUT_CSV:
+		return write_csv(fp, l);
+	}
+	return -1;
+}
+
 int
 output_result(FILE *fp, const json_t *response, enum output_format f,
     long max_rows, struct output_summary *sum)
 {
 	struct layout l;
-	const json_t *table, *e;
+	const json_t *table, *e, *rows;
 	int rc = -1;
 
 	memset(sum, 0, sizeof(*sum));
 	table = primary_table(response, &sum->other_tables);
 	e = json_object_get(response, "error");
 	sum->partial_error = json_is_object(e) ? e : NULL;
-	if (layout_init(&l, table, max_rows) == -1) {
+	rows = json_object_get(table, "rows");
+	if (layout_init(&l, json_object_get(table, "columns"), rows,
+	    json_array_size(rows), max_rows) == -1) {
 		layout_release(&l);
 		errno = ENOMEM;
 		return -1;
@@ -950,20 +1131,54 @@ output_result(FILE *fp, const json_t *response, enum output_format f,
 	sum->row_count = l.total;
 	sum->returned_rows = l.nrows;
 	sum->truncated = l.nrows < l.total;
-	switch (f) {
-	case OUTPUT_NDJSON:
-		rc = write_ndjson(fp, &l);
-		break;
-	case OUTPUT_JSON:
-		rc = write_json(fp, &l, sum->partial_error);
-		break;
-	case OUTPUT_TABLE:
-		rc = write_table(fp, &l);
-		break;
-	case OUTPUT_CSV:
-		rc = write_csv(fp, &l);
-		break;
+	rc = write_layout(fp, &l, f, sum->partial_error);
+	layout_release(&l);
+	return rc;
+}
+
+int
+output_raw(FILE *fp, const struct raw_response *r, enum output_format f,
+    long max_rows, struct output_summary *sum, struct buf *err)
+{
+	const struct raw_table *t = NULL;
+	struct layout l;
+	json_t *whole;
+	size_t i;
+	int rc;
+
+	if (f == OUTPUT_TABLE || f == OUTPUT_CSV) {
+		/* Formats for people: small results, the general path. */
+		whole = raw_response_json(r, err);
+		if (whole == NULL)
+			return -2;
+		rc = output_result(fp, whole, f, max_rows, sum);
+		sum->partial_error = r->error;
+		json_decref(whole);
+		return rc;
 	}
+	memset(sum, 0, sizeof(*sum));
+	for (i = 0; i < r->ntables && t == NULL; i++)
+		if (r->tables[i].name != NULL &&
+		    strcmp(r->tables[i].name, "PrimaryResult") == 0)
+			t = &r->tables[i];
+	if (t == NULL && r->ntables > 0)
+		t = &r->tables[0];
+	sum->other_tables = r->ntables > 0 ? r->ntables - 1 : 0;
+	sum->partial_error = r->error;
+	if (layout_init(&l, t != NULL ? t->columns : NULL, NULL,
+	    t != NULL ? t->nrows : 0, max_rows) == -1) {
+		layout_release(&l);
+		errno = ENOMEM;
+		return -1;
+	}
+	if (t != NULL && t->rows != NULL) {
+		l.raw_end = r->body + r->len;
+		l.raw_cur = raw_ws(t->rows + 1, l.raw_end);	/* row 0 */
+	}
+	sum->row_count = l.total;
+	sum->returned_rows = l.nrows;
+	sum->truncated = l.nrows < l.total;
+	rc = write_layout(fp, &l, f, sum->partial_error);
 	layout_release(&l);
 	return rc;
 }

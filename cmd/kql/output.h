@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 struct buf;
+struct raw_response;
 
 enum output_format {
 	OUTPUT_NDJSON,
@@ -53,6 +54,15 @@ int	 output_check(const json_t *response, struct buf *err);
  */
 int	 output_result(FILE *fp, const json_t *response, enum output_format f,
 	    long max_rows, struct output_summary *sum);
+
+/*
+ * output_result for a response read in place (rawresp.h): NDJSON and
+ * JSON are written straight from its bytes.  0, -1 on a write error, or
+ * -2 when the response cannot be read as a whole (err says why).
+ */
+int	 output_raw(FILE *fp, const struct raw_response *r,
+	    enum output_format f, long max_rows, struct output_summary *sum,
+	    struct buf *err);
 
 /*
  * Writes {"error":{"code","message","details"}} as one line; details may

@@ -11,6 +11,7 @@
 #include "tap.h"
 
 #include "kql/output.c"
+#include "kql/rawresp.c"
 
 /* The typed JSON for a value given as JSON text, in a column of type. */
 static char *
@@ -136,6 +137,56 @@ render(const char *response, enum output_format f, long max_rows,
 	fclose(fp);
 	json_decref(r);
 	return out;
+}
+
+/* The same through the raw path (rawresp.c): what live responses take. */
+static char *
+render_raw(const char *response, enum output_format f, long max_rows,
+    struct output_summary *sum)
+{
+	struct output_summary dummy;
+	struct raw_response r;
+	struct buf err;
+	char *out = NULL, *body;
+	size_t len = 0;
+	FILE *fp;
+
+	buf_init(&err);
+	body = strdup(response);
+	if (raw_response_read(&r, body, strlen(body), &err) == -1) {
+		raw_response_release(&r);
+		return buf_steal(&err);
+	}
+	fp = open_memstream(&out, &len);
+	if (output_raw(fp, &r, f, max_rows, sum != NULL ? sum : &dummy,
+	    &err) != 0)
+		fputs("(write failed)", fp);
+	fclose(fp);
+	raw_response_release(&r);
+	buf_release(&err);
+	return out;
+}
+
+/* Both paths agree on response, in NDJSON and JSON, cut or not. */
+static void
+same_both_ways(const char *response, const char *name)
+{
+	static const enum output_format fs[] = { OUTPUT_NDJSON, OUTPUT_JSON,
+		OUTPUT_TABLE, OUTPUT_CSV };
+	char *a, *b, label[200];
+	size_t i;
+	long n;
+
+	for (i = 0; i < 4; i++)
+		for (n = 0; n < 3; n += 2) {
+			a = render(response, fs[i], n, NULL);
+			b = render_raw(response, fs[i], n, NULL);
+			snprintf(label, sizeof(label), "%s: raw = DOM (format "
+			    "%zu, max %ld)", name, i, n);
+			is_str(b, a, label);
+			free(a);
+			free(b);
+		}
 }
 
 static const char small[] =
@@ -302,6 +353,176 @@ test_describe(void)
 	json_decref(e);
 }
 
+static const char types[] =
+    "{\"tables\":[{\"name\":\"PrimaryResult\",\"columns\":["
+    "{\"name\":\"T\",\"type\":\"datetime\"},{\"name\":\"O\",\"type\":\"datetime\"},"
+    "{\"name\":\"S\",\"type\":\"string\"},{\"name\":\"G\",\"type\":\"guid\"},"
+    "{\"name\":\"L\",\"type\":\"long\"},{\"name\":\"LS\",\"type\":\"long\"},"
+    "{\"name\":\"I\",\"type\":\"int\"},{\"name\":\"R\",\"type\":\"real\"},"
+    "{\"name\":\"RS\",\"type\":\"real\"},{\"name\":\"B\",\"type\":\"bool\"},"
+    "{\"name\":\"BN\",\"type\":\"bool\"},{\"name\":\"BS\",\"type\":\"bool\"},"
+    "{\"name\":\"D\",\"type\":\"dynamic\"},{\"name\":\"DN\",\"type\":\"dynamic\"},"
+    "{\"name\":\"DP\",\"type\":\"dynamic\"},{\"name\":\"X\",\"type\":\"decimal\"},"
+    "{\"name\":\"TS\",\"type\":\"timespan\"},{\"name\":\"SN\",\"type\":\"string\"}],"
+    "\"rows\":[[\"2023-04-18T13:10:09.0734545Z\",\"2024-05-01 10:00:00+02:00\","
+    "\"a\\\"b\\\\c\\t\\u00e9\\ud83d\\ude00\\/\",\"c157a2e0-0000-4000-8000-000000000001\","
+    "9223372036854775807,\"-42\",20839,1.286,\"0.5\",true,0,\"True\","
+    "\"{\\\"a\\\":[1,2],\\\"b\\\":\\\"x\\\"}\",[1,{\"k\":null}],\"hello\","
+    "\"12.50\",\"00:05:00\",17],"
+    "[null,\"junk\",null,null,null,\"1x\",null,null,\"NaN\",null,2,\"no\","
+    "\"[bad\",null,\"\",1.5,null,true]]}]}";
+
+/* What only the raw path does: spelling kept, escapes read. */
+static void
+test_raw(void)
+{
+	char *s;
+
+	s = render_raw("{\"tables\":[{\"name\":\"PrimaryResult\",\"columns\":["
+	    "{\"name\":\"L\",\"type\":\"long\"},{\"name\":\"R\",\"type\":"
+	    "\"real\"},{\"name\":\"D\",\"type\":\"dynamic\"},{\"name\":\"S\","
+	    "\"type\":\"string\"}],\"rows\":[ [ 123456789012345678901234 , 1.50 ,"
+	    " \" { \\\"a\\\" : [ 1 , 2.0 ] } \" , { \"n\" : [ 1 ] } ] ] } ] }",
+	    OUTPUT_NDJSON, 0, NULL);
+	is_str(s, "{\"L\":123456789012345678901234,\"R\":1.50,"
+	    "\"D\":{\"a\":[1,2.0]},\"S\":\"{\\\"n\\\":[1]}\"}\n",
+	    "numbers verbatim, dynamic and native JSON minified");
+	free(s);
+	s = render_raw("{\"tables\":[{\"name\":\"PrimaryResult\",\"columns\":["
+	    "{\"name\":\"S\",\"type\":\"string\"}],\"rows\":[[\"\\u00e9\\ud83d"
+	    "\\ude00\\/\\u0001\"]]}]}", OUTPUT_NDJSON, 0, NULL);
+	is_str(s, "{\"S\":\"\xc3\xa9\xf0\x9f\x98\x80/\\u0001\"}\n",
+	    "escapes read and written canonically");
+	free(s);
+	s = render_raw("{\"tables\":[{\"columns\":[],\"rows\":[[1],2]}]}",
+	    OUTPUT_NDJSON, 0, NULL);
+	is_str(s, "tables[0].rows[1] is not an array", "raw: bad row");
+	free(s);
+	s = render_raw("{\"tables\":[{\"columns\":[],\"rows\":[[1,]]}]}",
+	    OUTPUT_NDJSON, 0, NULL);
+	is_str(s, "the response is not valid JSON (at byte 36)",
+	    "raw: malformed, with the place");
+	free(s);
+	s = render_raw("{\"tables\":[{\"columns\":[{\"type\":\"int\"}],"
+	    "\"rows\":[]}]}", OUTPUT_NDJSON, 0, NULL);
+	is_str(s, "tables[0].columns[0] has no \"name\"", "raw: nameless");
+	free(s);
+	s = render_raw("{\"tables\":[]} x", OUTPUT_NDJSON, 0, NULL);
+	is_str(s, "the response is not valid JSON (at byte 14)",
+	    "raw: trailing junk");
+	free(s);
+	s = render_raw("{\"tables\":{}}", OUTPUT_NDJSON, 0, NULL);
+	is_str(s, "the response's \"tables\" is not an array", "raw: tables");
+	free(s);
+	s = render_raw("{\"tables\":[{\"name\":\"X\",\"columns\":[{\"name\":"
+	    "\"a\",\"type\":\"int\"}],\"rows\":[[1]]},{\"name\":\"PrimaryResult\","
+	    "\"columns\":[{\"name\":\"b\",\"type\":\"int\"}],\"rows\":[[2]]}],"
+	    "\"error\":{\"code\":\"PartialError\"}}", OUTPUT_JSON, 1, NULL);
+	is_str(s, "{\"columns\":[{\"name\":\"b\",\"type\":\"int\"}],\"rows\":"
+	    "[[2]],\"row_count\":1,\"returned_rows\":1,\"truncated\":false,"
+	    "\"partial_error\":{\"code\":\"PartialError\"}}\n",
+	    "raw: PrimaryResult and the partial error");
+	free(s);
+}
+
+static void
+diag_doc(const char *doc, size_t n, int scan_ok, const char *why)
+{
+	size_t i;
+
+	fprintf(stderr, "# scanner %s, Jansson %s (%s): ", scan_ok ?
+	    "accepts" : "rejects", scan_ok ? "rejects" : "accepts", why);
+	for (i = 0; i < n; i++)
+		fprintf(stderr, (unsigned char)doc[i] < 0x20 ||
+		    (unsigned char)doc[i] >= 0x7f ? "\\x%02x" : "%c",
+		    (unsigned char)doc[i]);
+	fputc('\n', stderr);
+}
+
+/* A tiny deterministic generator, so failures can be replayed. */
+static unsigned long fuzz_state = 12345;
+
+static unsigned
+fuzz_rand(void)
+{
+	fuzz_state = fuzz_state * 6364136223846793005ul + 1442695040888963407ul;
+	return (unsigned)(fuzz_state >> 33);
+}
+
+/*
+ * The scanner accepts what Jansson accepts, and nothing else, over
+ * mutations of JSON texts (numbers too big for Jansson aside).
+ */
+static void
+test_scanner_fuzz(void)
+{
+	static const char *seeds[] = {
+		"{\"a\":[1,-2.5e+3,true,false,null,\"x\\u00e9\\ud83d\\ude00\"]}",
+		"[\"\\\"\\\\\\/\\b\\f\\n\\r\\t\",{},[],0,-0,0.0,1E2]",
+		"{\"k\":{\"k\":{\"k\":[[[\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"]]]}}}",
+		"  \"just a string\\u0000\"  ",
+		"{\"tables\":[{\"name\":\"PrimaryResult\",\"rows\":[[1,\"a\"]]}]}",
+		/* the edges of UTF-8: U+D7FF, U+0800, U+10FFFF, U+0080 */
+		"[\"\xed\x9f\xbf\",\"\xe0\xa0\x80\",\"\xf4\x8f\xbf\xbf\",\"\xc2\x80\"]"
+	};
+	static const char pool[] = "{}[]\",:\\u0123456789abcdefABCDEF.eE+-tfnrl "
+	    "\x00\x01\x1f\x7f\x80\x8f\x90\x9f\xa0\xbf\xc0\xc1\xc3\xe0\xe2\xed"
+	    "\xf0\xf4\xf5\xff\n";
+	char doc[256];
+	struct raw_value v;
+	json_error_t jerr;
+	json_t *j;
+	size_t n, at, k;
+	int i, mism = 0, tried = 0, scan_ok, jansson_ok;
+
+	for (i = 0; i < 40000; i++) {
+		const char *seed = seeds[fuzz_rand() % 6];
+
+		n = strlen(seed);
+		if (n == 0)
+			n = 1;
+		memcpy(doc, seed, n);
+		for (k = 0; k < 1 + fuzz_rand() % 3; k++) {
+			at = fuzz_rand() % n;
+			switch (fuzz_rand() % 3) {
+			case 0:
+				doc[at] = pool[fuzz_rand() % (sizeof(pool) - 1)];
+				break;
+			case 1:
+				if (n < sizeof(doc) - 1) {
+					memmove(doc + at + 1, doc + at, n - at);
+					doc[at] = pool[fuzz_rand() %
+					    (sizeof(pool) - 1)];
+					n++;
+				}
+				break;
+			default:
+				if (n > 1) {
+					memmove(doc + at, doc + at + 1,
+					    n - at - 1);
+					n--;
+				}
+			}
+		}
+		j = json_loadb(doc, n, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
+		jansson_ok = j != NULL;
+		json_decref(j);
+		/* Numbers too big for Jansson are JSON all the same; and
+		 * Jansson lets a raw NUL after a number pass, which is
+		 * not JSON. */
+		if ((!jansson_ok && (strstr(jerr.text, "too big") != NULL ||
+		    strstr(jerr.text, "overflow") != NULL)) ||
+		    (jansson_ok && memchr(doc, '\0', n) != NULL))
+			continue;
+		tried++;
+		scan_ok = raw_is_json(doc, n, &v);
+		if (scan_ok != jansson_ok && mism++ < 5)
+			diag_doc(doc, n, scan_ok, jerr.text);
+	}
+	ok(mism == 0, "scanner agrees with Jansson on %d mutated texts "
+	    "(%d disagreements)", tried, mism);
+}
+
 int
 main(void)
 {
@@ -311,5 +532,13 @@ main(void)
 	test_tables();
 	test_check();
 	test_describe();
+	same_both_ways(small, "small");
+	same_both_ways(types, "every type");
+	same_both_ways("{\"tables\":[]}", "no tables");
+	same_both_ways("{\"tables\":[{\"name\":\"PrimaryResult\",\"columns\":["
+	    "{\"name\":\"a\",\"type\":\"int\"},{\"name\":\"b\",\"type\":"
+	    "\"int\"}],\"rows\":[[1],[1,2,3],[]]}]}", "ragged rows");
+	test_raw();
+	test_scanner_fuzz();
 	return tap_done();
 }
