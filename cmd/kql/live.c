@@ -177,6 +177,7 @@ static enum kql_status
 answer(struct http_response *r, struct raw_response *response,
     struct buf *err)
 {
+	struct buf why;
 	char *body;
 	size_t i, len;
 
@@ -192,10 +193,15 @@ answer(struct http_response *r, struct raw_response *response,
 	len = r->len;
 	r->body = NULL;
 	r->len = 0;
-	if (raw_response_read(response, body, len, err) == -1) {
+	buf_init(&why);
+	if (raw_response_read(response, body, len, &why) == -1) {
+		buf_printf(err, "Log Analytics sent a malformed response: %s",
+		    buf_str(&why));
+		buf_release(&why);
 		raw_response_release(response);
 		return KQL_UPSTREAM;
 	}
+	buf_release(&why);
 	return KQL_OK;
 }
 
