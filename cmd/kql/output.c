@@ -37,6 +37,32 @@ enum kind {
 	K_DYNAMIC	/* dynamic */
 };
 
+/*
+ * Appends without a call when there is room: the writers append a few
+ * bytes at a time, millions of times.  Growth, and the buffer's record
+ * of a failed allocation, stay buf_add's.
+ */
+static inline void
+put(struct buf *b, const void *p, size_t n)
+{
+	if (b->cap - b->len > n) {
+		memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+	} else
+		buf_add(b, p, n);
+}
+
+static inline void
+put1(struct buf *b, int c)
+{
+	if (b->cap - b->len > 1) {
+		b->data[b->len++] = (char)c;
+		b->data[b->len] = '\0';
+	} else
+		buf_addc(b, c);
+}
+
 /* A buffer in front of a stream: appends are cheap, writes are big. */
 struct out {
 	FILE		*fp;
@@ -137,37 +163,37 @@ json_string_out(struct buf *b, const char *s, size_t n)
 	size_t i, run = 0;
 	char esc[8];
 
-	buf_addc(b, '"');
+	put1(b, '"');
 	for (i = 0; i < n; i++) {
 		if (p[i] >= 0x20 && p[i] != '"' && p[i] != '\\')
 			continue;
-		buf_add(b, s + run, i - run);
+		put(b, s + run, i - run);
 		run = i + 1;
 		switch (p[i]) {
 		case '"':
-			buf_add(b, "\\\"", 2);
+			put(b, "\\\"", 2);
 			break;
 		case '\\':
-			buf_add(b, "\\\\", 2);
+			put(b, "\\\\", 2);
 			break;
 		case '\n':
-			buf_add(b, "\\n", 2);
+			put(b, "\\n", 2);
 			break;
 		case '\r':
-			buf_add(b, "\\r", 2);
+			put(b, "\\r", 2);
 			break;
 		case '\t':
-			buf_add(b, "\\t", 2);
+			put(b, "\\t", 2);
 			break;
 		default:
 			memcpy(esc, "\\u00", 4);
 			esc[4] = hex[p[i] >> 4];
 			esc[5] = hex[p[i] & 15];
-			buf_add(b, esc, 6);
+			put(b, esc, 6);
 		}
 	}
-	buf_add(b, s + run, n - run);
-	buf_addc(b, '"');
+	put(b, s + run, n - run);
+	put1(b, '"');
 }
 
 /*
@@ -210,25 +236,25 @@ json_out(struct buf *b, const json_t *v)
 
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
-		buf_addc(b, '{');
+		put1(b, '{');
 		json_object_foreach((json_t *)v, key, item) {
 			if (!first)
-				buf_addc(b, ',');
+				put1(b, ',');
 			first = 0;
 			json_string_out(b, key, strlen(key));
-			buf_addc(b, ':');
+			put1(b, ':');
 			json_out(b, item);
 		}
-		buf_addc(b, '}');
+		put1(b, '}');
 		break;
 	case JSON_ARRAY:
-		buf_addc(b, '[');
+		put1(b, '[');
 		for (i = 0; i < json_array_size(v); i++) {
 			if (i > 0)
-				buf_addc(b, ',');
+				put1(b, ',');
 			json_out(b, json_array_get(v, i));
 		}
-		buf_addc(b, ']');
+		put1(b, ']');
 		break;
 	case JSON_STRING:
 		json_string_out(b, json_string_value(v), json_string_length(v));
@@ -240,13 +266,13 @@ json_out(struct buf *b, const json_t *v)
 		real_out(b, json_real_value(v));
 		break;
 	case JSON_TRUE:
-		buf_add(b, "true", 4);
+		put(b, "true", 4);
 		break;
 	case JSON_FALSE:
-		buf_add(b, "false", 5);
+		put(b, "false", 5);
 		break;
 	default:
-		buf_add(b, "null", 4);
+		put(b, "null", 4);
 	}
 }
 
@@ -401,7 +427,7 @@ number_text_out(struct buf *b, const char *s, size_t n, int want_int)
 
 	if (is_json_number(s, n, &integral) && strlen(s) == n &&
 	    (!want_int || !integral || fits_int64(s)))
-		buf_add(b, s, n);
+		put(b, s, n);
 	else
 		json_string_out(b, s, n);
 }
@@ -416,7 +442,7 @@ typed_out(struct buf *b, enum kind k, const json_t *v)
 	int t;
 
 	if (v == NULL || json_is_null(v)) {
-		buf_add(b, "null", 4);
+		put(b, "null", 4);
 		return;
 	}
 	switch (k) {
@@ -481,9 +507,9 @@ typed_out(struct buf *b, enum kind k, const json_t *v)
 			json_string_out(b, buf_str(&inner), inner.len);
 			buf_release(&inner);
 		} else {
-			buf_addc(b, '"');
+			put1(b, '"');
 			json_out(b, v);
-			buf_addc(b, '"');
+			put1(b, '"');
 		}
 		return;
 	case K_ASIS:
@@ -518,7 +544,7 @@ text_out(struct buf *b, enum kind k, const json_t *v)
 		    json_string_value(v), json_string_length(v))) != -1)
 			buf_adds(b, t ? "true" : "false");
 		else
-			buf_add(b, json_string_value(v),
+			put(b, json_string_value(v),
 			    json_string_length(v));
 		return;
 	}
@@ -663,7 +689,7 @@ layout_init(struct layout *l, const json_t *cols, const json_t *rows,
 		l->kinds[i] = kind_of(l->types[i]);
 		buf_init(&l->keys[i]);
 		json_string_out(&l->keys[i], l->names[i], l->name_lens[i]);
-		buf_addc(&l->keys[i], ':');
+		put1(&l->keys[i], ':');
 		if (buf_failed(&l->keys[i]))
 			return -1;
 	}
@@ -715,26 +741,26 @@ typed_raw(struct buf *b, enum kind k, const struct raw_value *v,
 
 	switch (v->kind) {
 	case RAW_NULL:
-		buf_add(b, "null", 4);
+		put(b, "null", 4);
 		return;
 	case RAW_NUMBER:
 		if (k == K_BOOL)
 			buf_adds(b, number_is_zero(v->p, v->len) ? "false" :
 			    "true");
 		else if (k == K_STRING) {
-			buf_addc(b, '"');
-			buf_add(b, v->p, v->len);
-			buf_addc(b, '"');
+			put1(b, '"');
+			put(b, v->p, v->len);
+			put1(b, '"');
 		} else
-			buf_add(b, v->p, v->len);
+			put(b, v->p, v->len);
 		return;
 	case RAW_TRUE:
 	case RAW_FALSE:
 		if (k == K_STRING)
-			buf_addc(b, '"');
-		buf_add(b, v->p, v->len);
+			put1(b, '"');
+		put(b, v->p, v->len);
 		if (k == K_STRING)
-			buf_addc(b, '"');
+			put1(b, '"');
 		return;
 	case RAW_OBJECT:
 	case RAW_ARRAY:
@@ -751,7 +777,7 @@ typed_raw(struct buf *b, enum kind k, const struct raw_value *v,
 	}
 	if (!v->escaped && (k == K_STRING || k == K_ASIS ||
 	    (k == K_DATETIME && is_canonical_time(v->p + 1, v->len - 2)))) {
-		buf_add(b, v->p, v->len);	/* the common case */
+		put(b, v->p, v->len);	/* the common case */
 		return;
 	}
 	/* The contents, unescaped and NUL-terminated, for the others. */
@@ -792,9 +818,9 @@ static void
 cell_prefix(struct buf *b, const struct layout *l, size_t c, int keys)
 {
 	if (c > 0)
-		buf_addc(b, ',');
+		put1(b, ',');
 	if (keys)
-		buf_add(b, l->keys[c].data, l->keys[c].len);
+		put(b, l->keys[c].data, l->keys[c].len);
 }
 
 /* Appends the cells of row r (the next one, for raw rows). */
@@ -834,7 +860,7 @@ row_out(struct buf *b, struct layout *l, size_t r, int keys)
 	}
 	for (; c < l->ncols; c++) {
 		cell_prefix(b, l, c, keys);
-		buf_add(b, "null", 4);
+		put(b, "null", 4);
 	}
 	p = raw_ws(p + 1, end);
 	if (p < end && *p == ',')
@@ -851,9 +877,9 @@ write_ndjson(FILE *fp, struct layout *l)
 
 	out_init(&o, fp);
 	for (r = 0; r < l->nrows && !o.failed; r++) {
-		buf_addc(b, '{');
+		put1(b, '{');
 		row_out(b, l, r, 1);
-		buf_add(b, "}\n", 2);
+		put(b, "}\n", 2);
 		out_maybe_flush(&o);
 	}
 	return out_finish(&o);
@@ -876,13 +902,13 @@ write_json(FILE *fp, struct layout *l, const json_t *partial)
 			json_string_out(b, l->types[c], strlen(l->types[c]));
 		else
 			buf_adds(b, "null");
-		buf_addc(b, '}');
+		put1(b, '}');
 	}
 	buf_adds(b, "],\"rows\":[");
 	for (r = 0; r < l->nrows && !o.failed; r++) {
 		buf_adds(b, r > 0 ? ",[" : "[");
 		row_out(b, l, r, 0);
-		buf_addc(b, ']');
+		put1(b, ']');
 		out_maybe_flush(&o);
 	}
 	buf_printf(b, "],\"row_count\":%zu,\"returned_rows\":%zu,"
@@ -914,20 +940,20 @@ cell_safe(const char *s, size_t n, struct buf *out)
 	buf_reset(out);
 	for (i = 0; i < n && width < limit; width++) {
 		if (p[i] == '\t' || p[i] == '\n' || p[i] == '\r') {
-			buf_addc(out, ' ');
+			put1(out, ' ');
 			i++;
 		} else if (p[i] < 0x20 || p[i] == 0x7f) {
-			buf_addc(out, '?');
+			put1(out, '?');
 			i++;
 		} else if (p[i] == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 &&
 		    p[i + 1] <= 0x9f) {
-			buf_addc(out, '?');	/* a C1 control */
+			put1(out, '?');	/* a C1 control */
 			i += 2;
 		} else {
 			start = i++;
 			while (i < n && (p[i] & 0xc0) == 0x80)
 				i++;
-			buf_add(out, s + start, i - start);
+			put(out, s + start, i - start);
 		}
 	}
 	if (limit < chars) {
@@ -1046,15 +1072,15 @@ csv_field(struct buf *b, const char *s, size_t n)
 		    s[i] == '\n')
 			quote = 1;
 	if (quote)
-		buf_addc(b, '"');
+		put1(b, '"');
 	for (i = 0; i < n; i++) {
 		if (s[i] == '"')
-			buf_addc(b, '"');
+			put1(b, '"');
 		if (s[i] != '\0')	/* NUL has no place in a text file */
-			buf_addc(b, s[i]);
+			put1(b, s[i]);
 	}
 	if (quote)
-		buf_addc(b, '"');
+		put1(b, '"');
 }
 
 static int
@@ -1069,21 +1095,21 @@ write_csv(FILE *fp, const struct layout *l)
 	buf_init(&cell);
 	for (c = 0; c < l->ncols; c++) {
 		if (c > 0)
-			buf_addc(&o.b, ',');
+			put1(&o.b, ',');
 		csv_field(&o.b, l->names[c], l->name_lens[c]);
 	}
 	if (l->ncols > 0)
-		buf_add(&o.b, "\r\n", 2);
+		put(&o.b, "\r\n", 2);
 	for (r = 0; r < l->nrows && !o.failed; r++) {
 		row = json_array_get(l->rows, r);
 		for (c = 0; c < l->ncols; c++) {
 			if (c > 0)
-				buf_addc(&o.b, ',');
+				put1(&o.b, ',');
 			buf_reset(&cell);
 			text_out(&cell, l->kinds[c], json_array_get(row, c));
 			csv_field(&o.b, buf_str(&cell), cell.len);
 		}
-		buf_add(&o.b, "\r\n", 2);
+		put(&o.b, "\r\n", 2);
 		out_maybe_flush(&o);
 	}
 	if (buf_failed(&cell))
@@ -1217,7 +1243,7 @@ describe_one(struct buf *b, const json_t *e, int depth)
 	msg = json_string_value(json_object_get(e, "message"));
 	if (code != NULL || msg != NULL) {
 		if (b->len > 0)
-			buf_addc(b, '\n');
+			put1(b, '\n');
 		for (i = 0; i < (size_t)depth; i++)
 			buf_adds(b, "  ");
 		if (code != NULL && msg != NULL)
@@ -1238,6 +1264,6 @@ output_describe_error(struct buf *b, const json_t *error)
 
 	buf_init(&tmp);
 	describe_one(&tmp, error, 0);
-	buf_add(b, buf_str(&tmp), tmp.len);
+	put(b, buf_str(&tmp), tmp.len);
 	buf_release(&tmp);
 }

@@ -15,6 +15,19 @@
 
 #define MAX_DEPTH	2048
 
+/* Bytes a string may hold as they are: printable ASCII but " and \. */
+static const unsigned char plain[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1
+	/* 0x80-0xff: 0, UTF-8 is checked sequence by sequence */
+};
+
 /* Length of a valid UTF-8 sequence at p (n bytes available), or 0. */
 static size_t
 utf8_len(const unsigned char *p, size_t n)
@@ -96,8 +109,10 @@ scan_string(const char *s, const char *end, int *escaped, const char **bad)
 
 	*escaped = 0;
 	for (;;) {
-		while (p < e && *p >= 0x20 && *p < 0x80 && *p != '"' &&
-		    *p != '\\')
+		while (e - p >= 4 && plain[p[0]] && plain[p[1]] &&
+		    plain[p[2]] && plain[p[3]])
+			p += 4;
+		while (p < e && plain[*p])
 			p++;
 		if (p >= e)
 			return fail_at(bad, p);
@@ -114,7 +129,9 @@ scan_string(const char *s, const char *end, int *escaped, const char **bad)
 		*escaped = 1;
 		if (++p >= e)
 			return fail_at(bad, p);
-		if (strchr("\"\\/bfnrt", *p) != NULL && *p != '\0') {
+		switch (*p) {
+		case '"': case '\\': case '/': case 'b': case 'f': case 'n':
+		case 'r': case 't':
 			p++;
 			continue;
 		}
