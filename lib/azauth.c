@@ -552,8 +552,8 @@ token_exchange(const struct http_request *req, const char *what,
 	} else {
 		buf_printf(note, "%s refused: ", what);
 		oauth_error(&res, note);
-		st = res.status >= 400 && res.status < 500 && res.status != 429 ?
-		    AZAUTH_REJECTED : AZAUTH_UPSTREAM;
+		st = res.status >= 400 && res.status < 500 &&
+		    res.status != 429 ? AZAUTH_REJECTED : AZAUTH_UPSTREAM;
 		if (res.error[0] != '\0' && res.attempts > 1)
 			buf_printf(note, " after %d attempts", res.attempts);
 	}

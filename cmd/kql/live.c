@@ -156,7 +156,8 @@ refusal(const char *workspace, const struct http_response *r,
 		st = KQL_NOTFOUND;
 		break;
 	default:
-		buf_printf(err, "Log Analytics failed with HTTP %ld", r->status);
+		buf_printf(err, "Log Analytics failed with HTTP %ld",
+		    r->status);
 		if (r->attempts > 1)
 			buf_printf(err, " after %d attempts", r->attempts);
 		st = KQL_UPSTREAM;

@@ -435,8 +435,8 @@ choose_workspace(struct run *r, const char *opt_db, const char *opt_id)
 		    "Azure Log Analytics, or TRIAGE_WORKSPACE (or give "
 		    "--workspace FILE) for a local workspace");
 	if (r->workspace_id != NULL && !live_valid_workspace(r->workspace_id))
-		cli_die(EXIT_USAGE, "%s '%.80s' is not a workspace id: expected "
-		    "the workspace's GUID (its customerId, as in "
+		cli_die(EXIT_USAGE, "%s '%.80s' is not a workspace id: "
+		    "expected the workspace's GUID (its customerId, as in "
 		    "00000000-0000-0000-0000-000000000000), not its name",
 		    from, r->workspace_id);
 	if (r->db == NULL && r->now != NULL)
@@ -445,8 +445,8 @@ choose_workspace(struct run *r, const char *opt_db, const char *opt_id)
 	if (r->db == NULL && cred != NULL && strcmp(cred, "env") != 0 &&
 	    strcmp(cred, "workload") != 0 && strcmp(cred, "managed") != 0 &&
 	    strcmp(cred, "cli") != 0)
-		cli_die(EXIT_USAGE, "TRIAGE_AZURE_CREDENTIAL '%.40s' is not one of "
-		    "env, workload, managed, cli", cred);
+		cli_die(EXIT_USAGE, "TRIAGE_AZURE_CREDENTIAL '%.40s' is not "
+		    "one of env, workload, managed, cli", cred);
 }
 
 int

@@ -28,7 +28,7 @@ struct raw_response {
 	size_t		 len;
 	struct raw_table *tables;
 	size_t		 ntables;
-	json_t		*error;		/* "error" (a partial result), or NULL */
+	json_t		*error;		/* a partial result's "error", or NULL */
 };
 
 /*

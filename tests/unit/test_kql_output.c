@@ -84,7 +84,8 @@ test_types(void)
 	is_conv("datetime", "\"not a time\"", "\"not a time\"");
 	is_conv("datetime", "null", "null");
 	/* dynamic: JSON text parsed, anything else kept. */
-	is_conv("dynamic", "\"[\\\"InitialAccess\\\"]\"", "[\"InitialAccess\"]");
+	is_conv("dynamic", "\"[\\\"InitialAccess\\\"]\"", "[\"InitialAccess\"]"
+	    "");
 	is_conv("dynamic", "\"{\\\"alertsCount\\\":1,\\\"r\\\":0.1}\"",
 	    "{\"alertsCount\":1,\"r\":0.1}");
 	is_conv("dynamic", "{\"native\":[1,2]}", "{\"native\":[1,2]}");
@@ -196,7 +197,8 @@ static const char small[] =
     "{\"name\":\"Count\",\"type\":\"long\"},"
     "{\"name\":\"Tactics\",\"type\":\"dynamic\"}],"
     "\"rows\":["
-    "[\"2024-05-01T10:00:00.1234567Z\",\"alice\",\"3\",\"[\\\"Execution\\\"]\"],"
+    "[\"2024-05-01T10:00:00.1234567Z\",\"alice\",\"3\",\"[\\\"Execution\\\"]\"]"
+    ","
     "[\"2024-05-01T11:00:00Z\",\"bob, \\\"the builder\\\"\",12,null],"
     "[\"2024-05-01T12:00:00Z\",\"carol\",7,\"{}\"]]}]}";
 
@@ -355,17 +357,22 @@ test_describe(void)
 
 static const char types[] =
     "{\"tables\":[{\"name\":\"PrimaryResult\",\"columns\":["
-    "{\"name\":\"T\",\"type\":\"datetime\"},{\"name\":\"O\",\"type\":\"datetime\"},"
+    "{\"name\":\"T\",\"type\":\"datetime\"},{\"name\":\"O\",\"type\":\"datetime"
+    "\"},"
     "{\"name\":\"S\",\"type\":\"string\"},{\"name\":\"G\",\"type\":\"guid\"},"
     "{\"name\":\"L\",\"type\":\"long\"},{\"name\":\"LS\",\"type\":\"long\"},"
     "{\"name\":\"I\",\"type\":\"int\"},{\"name\":\"R\",\"type\":\"real\"},"
     "{\"name\":\"RS\",\"type\":\"real\"},{\"name\":\"B\",\"type\":\"bool\"},"
     "{\"name\":\"BN\",\"type\":\"bool\"},{\"name\":\"BS\",\"type\":\"bool\"},"
-    "{\"name\":\"D\",\"type\":\"dynamic\"},{\"name\":\"DN\",\"type\":\"dynamic\"},"
-    "{\"name\":\"DP\",\"type\":\"dynamic\"},{\"name\":\"X\",\"type\":\"decimal\"},"
-    "{\"name\":\"TS\",\"type\":\"timespan\"},{\"name\":\"SN\",\"type\":\"string\"}],"
+    "{\"name\":\"D\",\"type\":\"dynamic\"},{\"name\":\"DN\",\"type\":\"dynamic"
+    "\"},"
+    "{\"name\":\"DP\",\"type\":\"dynamic\"},{\"name\":\"X\",\"type\":\"decimal"
+    "\"},"
+    "{\"name\":\"TS\",\"type\":\"timespan\"},{\"name\":\"SN\",\"type\":\"string"
+    "\"}],"
     "\"rows\":[[\"2023-04-18T13:10:09.0734545Z\",\"2024-05-01 10:00:00+02:00\","
-    "\"a\\\"b\\\\c\\t\\u00e9\\ud83d\\ude00\\/\",\"c157a2e0-0000-4000-8000-000000000001\","
+    "\"a\\\"b\\\\c\\t\\u00e9\\ud83d\\ude00\\/\",\"c157a2e0-0000-4000-8000-00000"
+    "0000001\","
     "9223372036854775807,\"-42\",20839,1.286,\"0.5\",true,0,\"True\","
     "\"{\\\"a\\\":[1,2],\\\"b\\\":\\\"x\\\"}\",[1,{\"k\":null}],\"hello\","
     "\"12.50\",\"00:05:00\",17],"
@@ -381,7 +388,8 @@ test_raw(void)
 	s = render_raw("{\"tables\":[{\"name\":\"PrimaryResult\",\"columns\":["
 	    "{\"name\":\"L\",\"type\":\"long\"},{\"name\":\"R\",\"type\":"
 	    "\"real\"},{\"name\":\"D\",\"type\":\"dynamic\"},{\"name\":\"S\","
-	    "\"type\":\"string\"}],\"rows\":[ [ 123456789012345678901234 , 1.50 ,"
+	    "\"type\":\"string\"}],\"rows\":[ [ 123456789012345678901234 , 1.50"
+	    " ,"
 	    " \" { \\\"a\\\" : [ 1 , 2.0 ] } \" , { \"n\" : [ 1 ] } ] ] } ] }",
 	    OUTPUT_NDJSON, 0, NULL);
 	is_str(s, "{\"L\":123456789012345678901234,\"R\":1.50,"
@@ -415,7 +423,8 @@ test_raw(void)
 	is_str(s, "the response's \"tables\" is not an array", "raw: tables");
 	free(s);
 	s = render_raw("{\"tables\":[{\"name\":\"X\",\"columns\":[{\"name\":"
-	    "\"a\",\"type\":\"int\"}],\"rows\":[[1]]},{\"name\":\"PrimaryResult\","
+	    "\"a\",\"type\":\"int\"}],\"rows\":[[1]]},{\"name\":\"PrimaryResult"
+	    "\","
 	    "\"columns\":[{\"name\":\"b\",\"type\":\"int\"}],\"rows\":[[2]]}],"
 	    "\"error\":{\"code\":\"PartialError\"}}", OUTPUT_JSON, 1, NULL);
 	is_str(s, "{\"columns\":[{\"name\":\"b\",\"type\":\"int\"}],\"rows\":"
@@ -457,15 +466,20 @@ static void
 test_scanner_fuzz(void)
 {
 	static const char *seeds[] = {
-		"{\"a\":[1,-2.5e+3,true,false,null,\"x\\u00e9\\ud83d\\ude00\"]}",
+		"{\"a\":[1,-2.5e+3,true,false,null,\"x\\u00e9\\ud83d\\ude00\"]}"
+		    "",
 		"[\"\\\"\\\\\\/\\b\\f\\n\\r\\t\",{},[],0,-0,0.0,1E2]",
-		"{\"k\":{\"k\":{\"k\":[[[\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"]]]}}}",
+		"{\"k\":{\"k\":{\"k\":[[[\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"
+		    "\"]]]}}}",
 		"  \"just a string\\u0000\"  ",
-		"{\"tables\":[{\"name\":\"PrimaryResult\",\"rows\":[[1,\"a\"]]}]}",
+		"{\"tables\":[{\"name\":\"PrimaryResult\",\"rows\":[[1,\"a\"]]}"
+		    "]}",
 		/* the edges of UTF-8: U+D7FF, U+0800, U+10FFFF, U+0080 */
-		"[\"\xed\x9f\xbf\",\"\xe0\xa0\x80\",\"\xf4\x8f\xbf\xbf\",\"\xc2\x80\"]"
+		"[\"\xed\x9f\xbf\",\"\xe0\xa0\x80\",\"\xf4\x8f\xbf\xbf\",\"\xc2"
+		    "\x80\"]"
 	};
-	static const char pool[] = "{}[]\",:\\u0123456789abcdefABCDEF.eE+-tfnrl "
+	static const char pool[] = "{}[]\",:\\u0123456789abcdefABCDEF.eE+-tfnrl"
+	    " "
 	    "\x00\x01\x1f\x7f\x80\x8f\x90\x9f\xa0\xbf\xc0\xc1\xc3\xe0\xe2\xed"
 	    "\xf0\xf4\xf5\xff\n";
 	char doc[256];
@@ -486,7 +500,8 @@ test_scanner_fuzz(void)
 			at = fuzz_rand() % n;
 			switch (fuzz_rand() % 3) {
 			case 0:
-				doc[at] = pool[fuzz_rand() % (sizeof(pool) - 1)];
+				doc[at] = pool[fuzz_rand() %
+				    (sizeof(pool) - 1)];
 				break;
 			case 1:
 				if (n < sizeof(doc) - 1) {
