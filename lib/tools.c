@@ -241,6 +241,7 @@ load_tool(struct toolset *ts, const json_t *o, const char *where,
     const char *base_dir, int builtin, char *err, size_t errsz)
 {
 	struct tool t;
+	const struct tool *prev;
 	const json_t *argv, *out, *v;
 	const char *name, *desc;
 	char serr[256];
@@ -258,13 +259,23 @@ load_tool(struct toolset *ts, const json_t *o, const char *where,
 		    "'_' or '-'", where, TOOL_NAME_MAX);
 		return -1;
 	}
+	/* A tool named like one already in the set takes what it does not
+	 * say from it, so swapping a stage's program needs only argv. */
+	prev = toolset_find(ts, name);
+	if (prev != NULL && prev->argv == NULL)
+		prev = NULL;
 	desc = jx_nstr(o, "description");
+	if (desc == NULL && prev != NULL && json_object_get(o, "description")
+	    == NULL)
+		desc = prev->description;
 	if (desc == NULL) {
 		seterr(err, errsz, "%s.description: expected a non-empty "
 		    "string", where);
 		return -1;
 	}
 	v = json_object_get(o, "input_schema");
+	if (v == NULL && prev != NULL)
+		v = prev->input_schema;
 	if (tools_schema_check(v, serr, sizeof(serr)) == -1) {
 		seterr(err, errsz, "%s.input_schema: %s", where, serr);
 		return -1;
@@ -280,7 +291,8 @@ load_tool(struct toolset *ts, const json_t *o, const char *where,
 		    "strings", where);
 		return -1;
 	}
-	secs = positive(o, "timeout", TOOL_DEFAULT_TIMEOUT_MS / 1000);
+	secs = positive(o, "timeout", prev != NULL ? prev->timeout_ms / 1000 :
+	    TOOL_DEFAULT_TIMEOUT_MS / 1000);
 	if (secs < 0 || secs > 24 * 3600) {
 		seterr(err, errsz, "%s.timeout: expected seconds (1-86400)",
 		    where);
@@ -291,9 +303,12 @@ load_tool(struct toolset *ts, const json_t *o, const char *where,
 		seterr(err, errsz, "%s.output: expected an object", where);
 		return -1;
 	}
-	rows = positive(out, "max_rows", TOOL_DEFAULT_MAX_ROWS);
-	bytes = positive(out, "max_bytes", TOOL_DEFAULT_MAX_BYTES);
-	cell = positive(out, "max_cell", TOOL_DEFAULT_MAX_CELL);
+	rows = positive(out, "max_rows", prev != NULL ?
+	    (long long)prev->bounds.max_rows : TOOL_DEFAULT_MAX_ROWS);
+	bytes = positive(out, "max_bytes", prev != NULL ?
+	    (long long)prev->bounds.max_bytes : TOOL_DEFAULT_MAX_BYTES);
+	cell = positive(out, "max_cell", prev != NULL ?
+	    (long long)prev->bounds.max_cell : TOOL_DEFAULT_MAX_CELL);
 	if (rows < 0 || bytes < 256 || cell < 16 || bytes > (64 << 20)) {
 		seterr(err, errsz, "%s.output: max_rows must be at least 1, "
 		    "max_bytes 256 to 67108864, max_cell at least 16", where);

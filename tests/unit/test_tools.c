@@ -121,9 +121,24 @@ test_manifest(void)
 	ok(t != NULL && t->bounds.max_rows == 3 &&
 	    t->bounds.max_bytes == TOOL_DEFAULT_MAX_BYTES, "output bounds");
 
+	m = J("[{\"name\":\"enrich_ip\",\"argv\":[\"/bin/cat\"]}]");
+	ok(toolset_load_json(&ts, m, "m", NULL, err, sizeof(err)) == 0,
+	    "a known name needs only argv");
+	json_decref(m);
+	t = toolset_find(&ts, "enrich_ip");
+	ok(t != NULL && strcmp(t->argv[0], "/bin/cat") == 0 &&
+	    strstr(t->description, "IP address") != NULL &&
+	    json_object_get(json_object_get(t->input_schema, "properties"),
+	    "ip") != NULL && t->bounds.max_rows == 10 &&
+	    t->timeout_ms == 120000, "the rest comes from the built-in");
+	m = J("[{\"name\":\"brand_new\",\"argv\":[\"/bin/cat\"]}]");
+	ok(toolset_load_json(&ts, m, "m", NULL, err, sizeof(err)) == -1,
+	    "a new tool needs a description");
+	json_decref(m);
+
 	write_file(path, "{\"builtins\":false,\"tools\":[]}", 0644);
-	ok(toolset_load_file(&ts, path, err, sizeof(err)) == 0 && ts.n == 1,
-	    "builtins:false drops the built-ins");
+	ok(toolset_load_file(&ts, path, err, sizeof(err)) == 0 && ts.n == 2,
+	    "builtins:false drops the built-ins, not tools from manifests");
 	toolset_release(&ts);
 
 	toolset_init(&ts);
