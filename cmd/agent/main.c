@@ -247,6 +247,7 @@ static int
 investigate(struct agent *ag, struct job *job)
 {
 	struct session s;
+	char err[512];
 	json_t *brief, *usage;
 	size_t i;
 	long long t = (long long)ag->timeout_s * 1000;
@@ -270,6 +271,11 @@ investigate(struct agent *ag, struct job *job)
 			brief_finish(&s, brief, "playbook", NULL);
 	} else
 		brief = session_run(&s);
+	/* The playbook holds itself to the schema the model is held to. */
+	if (brief != NULL && tools_validate(ag->brief_schema, brief, err,
+	    sizeof(err)) == -1)
+		cli_warn("internal error: the brief does not match its schema: "
+		    "%s", err);
 	for (i = 0; i < json_array_size(s.errors); i++)
 		if (emit(json_array_get(s.errors, i)) == -1)
 			rc = EXIT_FAIL;
