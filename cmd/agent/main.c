@@ -49,7 +49,7 @@ static const char help_text[] =
 "  -m, --model NAME      the model (default claude-sonnet-4-6; gpt-4.1 for\n"
 "                        openai); also TRIAGE_MODEL\n"
 "      --tools FILE      a tool manifest that replaces or extends the\n"
-"                        built-in tools; also TRIAGE_TOOLS\n"
+"                        built-in tools (repeatable); also TRIAGE_TOOLS\n"
 "      --list-tools      print the tools (one JSON object a line) and exit\n"
 "      --max-turns N     model requests at most (default 25)\n"
 "      --token-budget N  input and output tokens at most (default 1000000)\n"
@@ -219,16 +219,18 @@ list_tools(const struct toolset *ts)
 }
 
 static void
-setup_tools(struct agent *ag, const char *manifest)
+setup_tools(struct agent *ag, const char *const *manifests, size_t n)
 {
 	char err[1024];
+	size_t i;
 
 	toolset_init(&ag->tools);
 	if (toolset_add_builtin(&ag->tools, err, sizeof(err)) == -1)
 		cli_die(EXIT_FAIL, "%s", err);
-	if (manifest != NULL && toolset_load_file(&ag->tools, manifest, err,
-	    sizeof(err)) == -1)
-		cli_die(EXIT_USAGE, "%s", err);
+	for (i = 0; i < n; i++)
+		if (toolset_load_file(&ag->tools, manifests[i], err,
+		    sizeof(err)) == -1)
+			cli_die(EXIT_USAGE, "%s", err);
 	if (toolset_add_internal(&ag->tools, "submit_brief",
 	    "Submit the finished brief: call it once, when the investigation "
 	    "is done (or when told to finish). Its input is the whole brief. "
@@ -325,7 +327,9 @@ main(int argc, char *argv[])
 	struct agent ag;
 	struct jobs jobs = { NULL, 0 };
 	struct afile tr;
-	const char *provider = NULL, *model = NULL, *manifest = NULL;
+	const char *provider = NULL, *model = NULL;
+	const char *manifests[16];
+	size_t nmanifests = 0;
 	const char *transcript = NULL, *number = NULL, *file = NULL, *v;
 	char err[1024];
 	json_t *records;
@@ -355,7 +359,9 @@ main(int argc, char *argv[])
 			model = optarg;
 			break;
 		case OPT_TOOLS:
-			manifest = optarg;
+			if (nmanifests == sizeof(manifests) / sizeof(manifests[0]))
+				cli_die(EXIT_USAGE, "--tools: at most 16 files");
+			manifests[nmanifests++] = optarg;
 			break;
 		case OPT_LIST_TOOLS:
 			list = 1;
@@ -395,9 +401,9 @@ main(int argc, char *argv[])
 		cli_die(EXIT_USAGE, "--incident: expected an incident number "
 		    "or id, not '%s'", number);
 
-	if (manifest == NULL)
-		manifest = config_get("TRIAGE_TOOLS");
-	setup_tools(&ag, manifest);
+	if (nmanifests == 0 && config_get("TRIAGE_TOOLS") != NULL)
+		manifests[nmanifests++] = config_get("TRIAGE_TOOLS");
+	setup_tools(&ag, manifests, nmanifests);
 	if (list) {
 		list_tools(&ag.tools);
 		toolset_release(&ag.tools);

@@ -118,6 +118,7 @@ send_turn(struct loop *L, struct model_reply *r)
 	const char *headers[5], *rid;
 	char *body, err[512];
 	long long left;
+	long turn, elapsed;
 	size_t nh = 0;
 	int rc;
 
@@ -150,18 +151,18 @@ send_turn(struct loop *L, struct model_reply *r)
 	left = s->hard_deadline_ms - now_ms();
 	hr.timeout_ms = left < ag->client.timeout_ms ?
 	    (left > 1000 ? (long)left : 1000) : ag->client.timeout_ms;
-	s->turns++;
+	turn = s->turns + 1;
 	s->request_bytes += (long long)hr.body_len;
 	{
 		char safe[512];
 
 		http_safe_url(hr.url, 0, safe, sizeof(safe));
 		transcript_write(ag, "request", json_pack("{s:I,s:s,s:s,s:o}",
-		    "turn", (json_int_t)s->turns, "provider",
+		    "turn", (json_int_t)turn, "provider",
 		    ag->client.ops->name, "url", safe, "body",
 		    body_json(body, hr.body_len)));
 	}
-	progress_update("turn %ld: waiting for the model", s->turns);
+	progress_update("turn %ld: waiting for the model", turn);
 	memset(&res, 0, sizeof(res));
 	rc = http_send(&hr, &res);
 	progress_done();
@@ -170,7 +171,7 @@ send_turn(struct loop *L, struct model_reply *r)
 	if (rid == NULL)
 		rid = http_response_header(&res, "x-request-id");
 	transcript_write(ag, "response", json_pack("{s:I,s:I,s:i,s:I,s:s?,"
-	    "s:s?,s:o}", "turn", (json_int_t)s->turns, "status",
+	    "s:s?,s:o}", "turn", (json_int_t)turn, "status",
 	    (json_int_t)res.status, "attempts", res.attempts, "elapsed_ms",
 	    (json_int_t)res.elapsed_ms, "request_id", rid, "error",
 	    res.error[0] != '\0' ? res.error : NULL, "body",
@@ -194,10 +195,11 @@ send_turn(struct loop *L, struct model_reply *r)
 	}
 	rc = ag->client.ops->parse_reply(res.body, res.len, r, err,
 	    sizeof(err));
+	elapsed = res.elapsed_ms;
 	http_response_release(&res);
 	if (rc == -1) {
 		if (L->bad_replies++ == 0) {
-			say(ag, "warning: turn %ld: %s; asking again", s->turns,
+			say(ag, "warning: turn %ld: %s; asking again", turn,
 			    err);
 			return 1;
 		}
@@ -205,7 +207,9 @@ send_turn(struct loop *L, struct model_reply *r)
 		    "read: %s", err);
 		return -1;
 	}
-	usage_add_turn(s, &r->usage, r->stop_reason, res.elapsed_ms);
+	/* A turn counts once the model has answered it. */
+	s->turns = turn;
+	usage_add_turn(s, &r->usage, r->stop_reason, elapsed);
 	return 0;
 }
 
