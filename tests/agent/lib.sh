@@ -3,6 +3,9 @@
 FAKE=$TOP/tests/agent/fake
 DATA=$TOP/tests/agent/data
 INCIDENT=$DATA/incident.ndjson
+# The sanitizer build lives in build/san/bin, away from prompts/ and data/.
+TRIAGE_DATA_DIR=${TRIAGE_DATA_DIR:-$TOP}
+export TRIAGE_DATA_DIR
 # Fast retries: tests must not wait for real backoff schedules.
 TRIAGE_HTTP_MAX_ATTEMPTS=${TRIAGE_HTTP_MAX_ATTEMPTS:-2}
 TRIAGE_HTTP_TIMEOUT=${TRIAGE_HTTP_TIMEOUT:-20}
