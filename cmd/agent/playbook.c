@@ -832,7 +832,7 @@ round_lookups(struct pb *p)
 	struct call *calls;
 	char (*cids)[32];
 	const char *key, *kind;
-	size_t n = 0, max, i;
+	size_t n = 0, max, i, nind;
 
 	techniques_wanted(p, ids);
 	max = json_array_size(p->indicators) + json_object_size(ids);
@@ -848,6 +848,9 @@ round_lookups(struct pb *p)
 	for (i = 0; i < json_array_size(p->indicators); i++) {
 		v = json_array_get(p->indicators, i);
 		kind = jx_str(v, "kind");
+		/* Answered upstream (triage-enrich before us): not asked again. */
+		if (strcmp(jx_str(v, "source"), "upstream") == 0)
+			continue;
 		inputs[n] = json_pack("{s:s}", kind, jx_str(v, "value"));
 		calls[n].name = strcmp(kind, "ip") == 0 ? "enrich_ip" :
 		    strcmp(kind, "hash") == 0 ? "enrich_hash" :
@@ -855,8 +858,9 @@ round_lookups(struct pb *p)
 		    "enrich_url";
 		n++;
 	}
+	nind = n;
 	json_object_foreach(ids, key, v) {
-		if (n - json_array_size(p->indicators) >= MAX_TECHNIQUES)
+		if (n - nind >= MAX_TECHNIQUES)
 			break;
 		inputs[n] = json_pack("{s:s}", "technique_id", key);
 		calls[n].name = "lookup_mitre_technique";
@@ -1110,7 +1114,11 @@ entity_list(const struct pb *p)
 		buf_init(&ti);
 		best = ti_verdict(p, jx_str(ind, "value"), &ti);
 		buf_init(&notes);
-		buf_printf(&notes, "seen in %s", jx_str(ind, "source"));
+		buf_printf(&notes, "%s", strcmp(jx_str(ind, "source"),
+		    "upstream") == 0 ? "enriched before the agent ran" :
+		    "seen in ");
+		if (strcmp(jx_str(ind, "source"), "upstream") != 0)
+			buf_adds(&notes, jx_str(ind, "source"));
 		if (best != NULL)
 			buf_printf(&notes, "; threat intelligence: %s",
 			    buf_str(&ti));
@@ -1266,6 +1274,12 @@ playbook_run(struct session *s)
 	find_hosts(&p);
 	/* The incident's own indicators first: they matter most. */
 	analyse_entities(&p);
+	for (i = 0; i < json_array_size(s->enrichments); i++) {
+		e = json_array_get(s->enrichments, i);
+		add_indicator(&p, jx_path_str(e, "indicator.kind") != NULL ?
+		    jx_path_str(e, "indicator.kind") : "", jx_path_str(e,
+		    "indicator.value"), "upstream");
+	}
 	round_events(&p);
 	for (i = 0; i < p.nhosts; i++)
 		analyse_host(&p, &p.hosts[i]);
