@@ -154,6 +154,12 @@ void	 tool_run_release(struct tool_run *r);
 char	*tools_bound(const char *out, size_t len, const struct tool_bounds *b,
 	    int *truncated);
 
+/* tools_bound, and in summary what tools_summarise would say, from one
+ * parse of the output. */
+char	*tools_bound_summary(const char *out, size_t len,
+	    const struct tool_bounds *b, int *truncated, char *summary,
+	    size_t summarysz);
+
 /*
  * A short description of an output for people: "12 rows", "3 records",
  * "1.2 KiB".  Writes out.

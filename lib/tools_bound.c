@@ -246,9 +246,41 @@ bound_records(const json_t *list, const struct tool_bounds *bd,
 	return buf_steal(&b);
 }
 
+/* What tools_summarise says of parsed output (list may be NULL). */
+static void
+describe(const json_t *list, size_t len, char *out, size_t outsz)
+{
+	const json_t *v;
+	size_t n = json_array_size(list);
+
+	if (n == 1 && is_table(json_array_get(list, 0))) {
+		v = json_array_get(list, 0);
+		n = json_array_size(json_object_get(v, "rows"));
+		snprintf(out, outsz, "%zu row%s", n, n == 1 ? "" : "s");
+		if (json_integer_value(json_object_get(v, "row_count")) >
+		    (json_int_t)n)
+			snprintf(out + strlen(out), outsz - strlen(out),
+			    " of %lld", (long long)json_integer_value(
+			    json_object_get(v, "row_count")));
+	} else if (list != NULL && n > 0) {
+		snprintf(out, outsz, "%zu record%s", n, n == 1 ? "" : "s");
+	} else if (len == 0) {
+		snprintf(out, outsz, "no output");
+	} else {
+		snprintf(out, outsz, "%zu bytes", len);
+	}
+}
+
 char *
 tools_bound(const char *out, size_t len, const struct tool_bounds *bd,
     int *truncated)
+{
+	return tools_bound_summary(out, len, bd, truncated, NULL, 0);
+}
+
+char *
+tools_bound_summary(const char *out, size_t len, const struct tool_bounds *bd,
+    int *truncated, char *summary, size_t summarysz)
 {
 	json_t *list, *v;
 	size_t i, cuts = 0;
@@ -259,6 +291,8 @@ tools_bound(const char *out, size_t len, const struct tool_bounds *bd,
 	*truncated = 0;
 	list = ndjson_is_json_line(out, len) ? parse_lines(out, len) :
 	    NULL;
+	if (summary != NULL)
+		describe(list, len, summary, summarysz);
 	if (list != NULL && json_array_size(list) > 0) {
 		for (i = 0; i < json_array_size(list); i++) {
 			v = cut_strings(json_array_get(list, i), bd->max_cell,
@@ -299,7 +333,7 @@ tools_bound(const char *out, size_t len, const struct tool_bounds *bd,
 void
 tools_summarise(const struct tool_run *r, char *out, size_t outsz)
 {
-	json_t *list, *v;
+	json_t *list;
 	size_t n;
 	const char *nl;
 
@@ -314,22 +348,6 @@ tools_summarise(const struct tool_run *r, char *out, size_t outsz)
 		return;
 	}
 	list = parse_lines(r->out, r->out_len);
-	n = json_array_size(list);
-	if (n == 1 && is_table(json_array_get(list, 0))) {
-		v = json_array_get(list, 0);
-		n = json_array_size(json_object_get(v, "rows"));
-		snprintf(out, outsz, "%zu row%s", n, n == 1 ? "" : "s");
-		if (json_integer_value(json_object_get(v, "row_count")) >
-		    (json_int_t)n)
-			snprintf(out + strlen(out), outsz - strlen(out),
-			    " of %lld", (long long)json_integer_value(
-			    json_object_get(v, "row_count")));
-	} else if (list != NULL && n > 0) {
-		snprintf(out, outsz, "%zu record%s", n, n == 1 ? "" : "s");
-	} else if (r->out_len == 0) {
-		snprintf(out, outsz, "no output");
-	} else {
-		snprintf(out, outsz, "%zu bytes", r->out_len);
-	}
+	describe(list, r->out_len, out, outsz);
 	json_decref(list);
 }

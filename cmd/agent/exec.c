@@ -82,6 +82,23 @@ keep_record(json_t *list, json_t *rec, const char *type)
 	json_array_append(list, rec);
 }
 
+/* Whether needle occurs in the n bytes at p. */
+static int
+contains(const char *p, size_t n, const char *needle)
+{
+	size_t k = strlen(needle);
+	const char *q, *end = p + n;
+
+	for (q = p; k <= (size_t)(end - q); q++) {
+		q = memchr(q, needle[0], (size_t)(end - q));
+		if (q == NULL || k > (size_t)(end - q))
+			return 0;
+		if (memcmp(q, needle, k) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 void
 collect_records(struct session *s, const char *out, size_t len)
 {
@@ -92,7 +109,11 @@ collect_records(struct session *s, const char *out, size_t len)
 	while (pos < len) {
 		p = memchr(out + pos, '\n', len - pos);
 		nl = p != NULL ? (size_t)(p - out) : len;
-		if (nl > pos && out[pos] == '{') {
+		/* Only lines that can be such records are parsed: a KQL
+		 * result can be large. */
+		if (nl > pos && out[pos] == '{' &&
+		    (contains(out + pos, nl - pos, "\"enrichment\"") ||
+		    contains(out + pos, nl - pos, "\"technique\""))) {
 			rec = json_loadb(out + pos, nl - pos, 0, NULL);
 			type = jx_type(rec);
 			if (type != NULL && strcmp(type, "enrichment") == 0 &&
@@ -216,8 +237,9 @@ exec_calls(struct session *s, long turn, struct call *calls, size_t n)
 				    r->message : "failed");
 			} else {
 				struct buf b;
-				char *bounded = tools_bound(r->out, r->out_len,
-				    &t->bounds, &truncated);
+				char *bounded = tools_bound_summary(r->out,
+				    r->out_len, &t->bounds, &truncated,
+				    summary, sizeof(summary));
 
 				buf_init(&b);
 				buf_adds(&b, bounded != NULL ? bounded :
@@ -231,7 +253,8 @@ exec_calls(struct session *s, long turn, struct call *calls, size_t n)
 				free(bounded);
 				collect_records(s, r->out, r->out_len);
 			}
-			tools_summarise(r, summary, sizeof(summary));
+			if (r->is_error)
+				tools_summarise(r, summary, sizeof(summary));
 			c->out = r->out;
 			c->out_len = r->out_len;
 			r->out = NULL;
