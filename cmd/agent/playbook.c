@@ -1081,8 +1081,18 @@ entity_list(const struct pb *p)
 			buf_printf(&notes, "%s%s", notes.len ? "; " : "",
 			    jx_str(e, "range"));
 		buf_init(&ti);
-		best = ti_verdict(p, strcmp(kind, "process") == 0 ? "" : value,
-		    &ti);
+		if (strcmp(kind, "file") == 0) {
+			/* A file is known to threat intelligence by its hashes. */
+			const char *hashes[] = { "sha256", "sha1", "md5" };
+
+			best = NULL;
+			for (k = 0; k < 3 && best == NULL; k++)
+				if (jx_nstr(e, hashes[k]) != NULL)
+					best = ti_verdict(p, jx_str(e,
+					    hashes[k]), &ti);
+		} else
+			best = ti_verdict(p, strcmp(kind, "process") == 0 ? "" :
+			    value, &ti);
 		if (best != NULL)
 			buf_printf(&notes, "%sthreat intelligence: %s",
 			    notes.len ? "; " : "", buf_str(&ti));
