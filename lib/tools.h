@@ -161,6 +161,12 @@ char	*tools_bound_summary(const char *out, size_t len,
 	    size_t summarysz);
 
 /*
+ * Cuts, in place, every string inside the object or array v that is longer
+ * than max bytes, marking each cut.  Returns how many were cut.
+ */
+size_t	 tools_cut_strings(json_t *v, size_t max);
+
+/*
  * A short description of an output for people: "12 rows", "3 records",
  * "1.2 KiB".  Writes out.
  */

@@ -351,3 +351,14 @@ tools_summarise(const struct tool_run *r, char *out, size_t outsz)
 	describe(list, r->out_len, out, outsz);
 	json_decref(list);
 }
+
+size_t
+tools_cut_strings(json_t *v, size_t max)
+{
+	size_t cuts = 0;
+	json_t *r = cut_strings(v, max, &cuts);
+
+	/* Containers are changed in place; r is v itself for them. */
+	json_decref(r);
+	return cuts;
+}

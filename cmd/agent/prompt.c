@@ -61,8 +61,11 @@ incident_for_model(const json_t *incident)
 {
 	json_t *copy = json_deep_copy(incident);
 
-	if (copy != NULL)
+	if (copy != NULL) {
 		drop_raw(copy);
+		/* No one field may crowd out the investigation. */
+		tools_cut_strings(copy, 8000);
+	}
 	return copy;
 }
 

@@ -412,6 +412,14 @@ test_bound(void)
 	s = bound("", &b, &cut);
 	is_str(s, "", "empty output");
 	free(s);
+	{
+		json_t *o = J("{\"a\":[\"0123456789abcdef\",{\"b\":\"short\"}]}");
+
+		is_int((long long)tools_cut_strings(o, 10), 1, "one string cut");
+		is_str(json_string_value(json_array_get(json_object_get(o, "a"),
+		    0)), "0123456789\xe2\x80\xa6[6 more bytes]", "in place");
+		json_decref(o);
+	}
 }
 
 int
