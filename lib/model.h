@@ -60,6 +60,8 @@ struct model_reply {
 	json_t		*message;	/* the assistant message to add to the
 					   conversation; NULL when it would
 					   be empty */
+	int		 ignores_tool_choice;	/* the server is one known to
+					   ignore tool_choice (Ollama) */
 };
 
 /* What one request carries. */

@@ -173,6 +173,9 @@ parse_reply(const char *body, size_t len, struct model_reply *r, char *err,
 		fail(err, errsz, "the response has no choices[0].message");
 		goto out;
 	}
+	/* Ollama says who it is, and it ignores tool_choice. */
+	r->ignores_tool_choice = jx_str(root, "system_fingerprint") != NULL &&
+	    strcmp(jx_str(root, "system_fingerprint"), "fp_ollama") == 0;
 	if (jx_nstr(root, "id") != NULL)
 		r->id = strdup(jx_str(root, "id"));
 	finish = jx_str(choice, "finish_reason");

@@ -40,6 +40,7 @@ struct loop {
 	int		 final_tries;
 	int		 pauses;
 	int		 bad_replies;
+	int		 no_tool_choice;	/* the server ignores it: not sent */
 	char		 why[768];	/* why there is no model brief */
 	const char	*why_code;	/* error record code */
 	json_t		*brief;		/* the accepted brief */
@@ -129,7 +130,7 @@ send_turn(struct loop *L, struct model_reply *r)
 	req.system = ag->system_prompt;
 	req.tools = ag->tool_defs;
 	req.messages = L->messages;
-	req.force_tool = L->force;
+	req.force_tool = L->no_tool_choice ? NULL : L->force;
 	req.has_temperature = ag->has_temperature;
 	req.temperature = ag->temperature;
 	body = ag->client.ops->request_body(&req);
@@ -209,6 +210,8 @@ send_turn(struct loop *L, struct model_reply *r)
 	}
 	/* A turn counts once the model has answered it. */
 	s->turns = turn;
+	if (r->ignores_tool_choice)
+		L->no_tool_choice = 1;
 	usage_add_turn(s, &r->usage, r->stop_reason, elapsed);
 	return 0;
 }
@@ -266,6 +269,11 @@ answer_calls(struct loop *L, const struct model_reply *r)
 				calls[i].reject = errs[i];
 		} else if (strcmp(r->calls[i].name, SUBMIT) == 0) {
 			calls[i].reject = "only one brief is needed";
+		} else if (L->final) {
+			/* Servers that ignore tool_choice still get no more
+			 * than the budget. */
+			calls[i].reject = "not run: the budget is spent; call "
+			    "submit_brief with what you have";
 		}
 	}
 	if (L->brief != NULL) {
