@@ -317,6 +317,11 @@ test_openai(void)
 	    "\"Done.\"},\"finish_reason\":\"stop\"}]}", &r, err);
 	ok(r.stop == MODEL_STOP_END && strcmp(r.text, "Done.") == 0 &&
 	    r.usage.input_tokens == 0, "plain answer, no usage");
+	ok(!r.ignores_tool_choice, "tool_choice assumed honoured");
+	model_reply_release(&r);
+	parse(&model_openai, "{\"system_fingerprint\":\"fp_ollama\",\"choices\":"
+	    "[{\"message\":{\"content\":\"Hi\"}}]}", &r, err);
+	ok(r.ignores_tool_choice, "Ollama is known by its fingerprint");
 	model_reply_release(&r);
 	ok(parse(&model_openai, "{\"choices\":[]}", &r, err) == -1,
 	    "no choices");
