@@ -26,7 +26,7 @@ enum model_stop {
 	MODEL_STOP_TOOL_USE,	/* tool_use; tool_calls present */
 	MODEL_STOP_MAX_TOKENS,	/* max_tokens; length */
 	MODEL_STOP_PAUSE,	/* pause_turn */
-	MODEL_STOP_REFUSAL,	/* refusal; content_filter; message.refusal */
+	MODEL_STOP_REFUSAL,	/* refusal; content_filter; .refusal */
 	MODEL_STOP_CONTEXT,	/* model_context_window_exceeded */
 	MODEL_STOP_SEQUENCE,	/* stop_sequence */
 	MODEL_STOP_UNKNOWN	/* anything else: stop and report */
@@ -36,8 +36,8 @@ enum model_stop {
 struct model_call {
 	char	*id;
 	char	*name;
-	json_t	*input;		/* an object, or NULL when the arguments
-				   were not a JSON object (input_error) */
+	json_t	*input;		/* an object, or NULL when the
+				   arguments were not one (input_error) */
 	char	*input_error;
 };
 
@@ -50,18 +50,18 @@ struct model_usage {
 
 struct model_reply {
 	enum model_stop	 stop;
-	char		*stop_reason;	/* the provider's own word, or "" */
-	char		*text;		/* text blocks joined by newlines */
+	char		*stop_reason;	/* the provider's word */
+	char		*text;		/* the text blocks */
 	struct model_call *calls;
 	size_t		 ncalls;
 	struct model_usage usage;
-	char		*refusal;	/* what the refusal said, or NULL */
+	char		*refusal;	/* what it said, or NULL */
 	char		*id;		/* the response id, or NULL */
-	json_t		*message;	/* the assistant message to add to the
-					   conversation; NULL when it would
-					   be empty */
-	int		 ignores_tool_choice;	/* the server is one known to
-					   ignore tool_choice (Ollama) */
+	json_t		*message;	/* the assistant message to add
+					   to the conversation; NULL
+					   when it would be empty */
+	int		 ignores_tool_choice;	/* Ollama, which ignores
+						   tool_choice */
 };
 
 /* What one request carries. */
@@ -71,12 +71,12 @@ struct model_request {
 	const char	*max_tokens_field;	/* OpenAI: "max_tokens" or
 						   "max_completion_tokens" */
 	const char	*system;
-	const json_t	*tools;		/* [{name, description, input_schema}] */
+	const json_t	*tools;		/* toolset_definitions() */
 	const json_t	*messages;	/* the conversation */
-	const char	*force_tool;	/* tool_choice forces it; NULL: auto */
+	const char	*force_tool;	/* forced; NULL: auto */
 	int		 has_temperature;
 	double		 temperature;
-	int		 no_cache;	/* Anthropic: no cache_control markers */
+	int		 no_cache;	/* Anthropic: no cache markers */
 };
 
 /* One tool result to give back. */
@@ -120,7 +120,7 @@ const char *model_stop_name(enum model_stop s);
 struct model_error {
 	long	 status;
 	char	 type[64];	/* error.type, or error.code, or "" */
-	char	 message[512];	/* the message, or the start of the body */
+	char	 message[512];	/* the message, or the body's start */
 };
 
 /*

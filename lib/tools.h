@@ -44,9 +44,9 @@ struct tool {
 	char		*name;
 	char		*description;
 	json_t		*input_schema;	/* an object schema */
-	char		**argv;		/* NULL-terminated; argv[0] resolved;
-					   NULL for a tool the caller handles
-					   itself (submit_brief) */
+	char		**argv;		/* NULL-ended, [0] resolved;
+					   NULL for a tool the caller
+					   handles (submit_brief) */
 	long		 timeout_ms;
 	struct tool_bounds bounds;
 	int		 is_builtin;	/* from the built-in manifest */
@@ -118,19 +118,19 @@ int	 tools_validate(const json_t *schema, const json_t *value, char *err,
 /* One call of a tool and what came of it. */
 struct tool_run {
 	const struct tool *tool;	/* borrowed; must have an argv */
-	const json_t	*input;		/* borrowed; already validated */
+	const json_t	*input;		/* borrowed; validated */
 	long		 timeout_ms;	/* 0: the tool's own */
 
 	int		 status;	/* exit status, 128 + signal, -1 */
 	int		 timed_out;
 	long		 elapsed_ms;
-	char		*out;		/* stdout, whole (up to the cap) */
+	char		*out;		/* stdout, whole (to a cap) */
 	size_t		 out_len;
 	int		 out_truncated;
 	char		*err;		/* stderr */
 	size_t		 err_len;
 	int		 is_error;	/* the model is told it failed */
-	char		*message;	/* why, when is_error (a new string) */
+	char		*message;	/* why, when is_error */
 };
 
 /*
@@ -151,8 +151,8 @@ void	 tool_run_release(struct tool_run *r);
  * how many were left out, NDJSON keeps its first records, long strings are
  * cut with "…[N more bytes]".  *truncated says whether anything was cut.
  */
-char	*tools_bound(const char *out, size_t len, const struct tool_bounds *b,
-	    int *truncated);
+char	*tools_bound(const char *out, size_t len,
+	    const struct tool_bounds *b, int *truncated);
 
 /* tools_bound, and in summary what tools_summarise would say, from one
  * parse of the output. */

@@ -190,8 +190,8 @@ bound_table(json_t *t, const struct tool_bounds *bd, int *truncated)
 			json_array_append(keep, json_array_get(rows, i));
 		json_object_set_new(t, "rows", keep);
 		if (n < total) {
-			snprintf(note, sizeof(note), "first %zu of %zu rows shown; "
-			    "narrow the query to see the rest", n,
+			snprintf(note, sizeof(note), "first %zu of %zu rows "
+			    "shown; narrow the query to see the rest", n,
 			    total);
 			json_object_set_new(t, "shown_rows", json_integer(
 			    (json_int_t)n));

@@ -46,7 +46,7 @@ struct agent {
 	int		 has_temperature;
 	double		 temperature;
 	int		 quiet;
-	struct toolset	 tools;		/* subprocess tools + submit_brief */
+	struct toolset	 tools;		/* with submit_brief */
 	json_t		*tool_defs;	/* what the model is given */
 	json_t		*brief_schema;	/* borrowed from tools */
 	char		*system_prompt;
@@ -61,8 +61,8 @@ struct agent {
 struct session {
 	struct agent	*ag;
 	json_t		*incident;	/* borrowed */
-	json_t		*enrichments;	/* collected enrichment records */
-	json_t		*techniques;	/* collected technique records */
+	json_t		*enrichments;	/* enrichment records */
+	json_t		*techniques;	/* technique records */
 	json_t		*per_turn;	/* usage per model turn */
 	json_t		*errors;	/* error records to emit */
 	struct model_usage usage;
@@ -70,7 +70,7 @@ struct session {
 	long		 tool_calls;
 	int64_t		 started;	/* isotime ticks */
 	long long	 started_ms;	/* monotonic */
-	long long	 soft_deadline_ms;	/* ask for the brief by then */
+	long long	 soft_deadline_ms;	/* ask for the brief */
 	long long	 hard_deadline_ms;
 	long		 next_call;	/* for playbook call ids */
 	long long	 request_bytes;	/* sent to the model */
@@ -82,11 +82,11 @@ struct call {
 	const char	*name;
 	const json_t	*input;		/* NULL when input_error */
 	const char	*input_error;
-	const char	*reject;	/* answer this error without running */
+	const char	*reject;	/* answer this, run nothing */
 	/* filled by exec_calls */
 	char		*content;	/* what the model is shown */
 	int		 is_error;
-	char		*out;		/* the whole stdout (playbook reads it) */
+	char		*out;		/* the whole stdout */
 	size_t		 out_len;
 };
 

@@ -190,8 +190,8 @@ exec_calls(struct session *s, long turn, struct call *calls, size_t n)
 		} else if (t == NULL) {
 			char *names = tool_names(&ag->tools);
 
-			c->content = message("unknown tool '%s'; the tools are: "
-			    "%s", c->name, names);
+			c->content = message("unknown tool '%s'; the tools "
+			    "are: %s", c->name, names);
 			free(names);
 		} else if (c->input == NULL) {
 			c->content = message("invalid arguments: %s; send a "

@@ -66,6 +66,8 @@ static const char help_text[] =
 "When a budget runs out the model is asked to submit what it has.  When the\n"
 "model cannot be used, the playbook writes the brief and says why.\n";
 
+#define MAX_MANIFESTS	16
+
 enum {
 	OPT_TOOLS = 256, OPT_LIST_TOOLS, OPT_MAX_TURNS, OPT_TOKEN_BUDGET,
 	OPT_TIMEOUT, OPT_MAX_TOKENS, OPT_TRANSCRIPT, OPT_INCIDENT, OPT_JSON
@@ -308,27 +310,27 @@ int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
-		{ "help",	  no_argument,	     NULL, 'h' },
-		{ "version",	  no_argument,	     NULL, 'V' },
-		{ "quiet",	  no_argument,	     NULL, 'q' },
-		{ "provider",	  required_argument, NULL, 'p' },
-		{ "model",	  required_argument, NULL, 'm' },
-		{ "tools",	  required_argument, NULL, OPT_TOOLS },
-		{ "list-tools",	  no_argument,	     NULL, OPT_LIST_TOOLS },
-		{ "max-turns",	  required_argument, NULL, OPT_MAX_TURNS },
+		{ "help",         no_argument,       NULL, 'h' },
+		{ "version",      no_argument,       NULL, 'V' },
+		{ "quiet",        no_argument,       NULL, 'q' },
+		{ "provider",     required_argument, NULL, 'p' },
+		{ "model",        required_argument, NULL, 'm' },
+		{ "tools",        required_argument, NULL, OPT_TOOLS },
+		{ "list-tools",   no_argument,       NULL, OPT_LIST_TOOLS },
+		{ "max-turns",    required_argument, NULL, OPT_MAX_TURNS },
 		{ "token-budget", required_argument, NULL, OPT_TOKEN_BUDGET },
-		{ "timeout",	  required_argument, NULL, OPT_TIMEOUT },
-		{ "max-tokens",	  required_argument, NULL, OPT_MAX_TOKENS },
-		{ "transcript",	  required_argument, NULL, OPT_TRANSCRIPT },
-		{ "incident",	  required_argument, NULL, OPT_INCIDENT },
-		{ "json",	  required_argument, NULL, OPT_JSON },
+		{ "timeout",      required_argument, NULL, OPT_TIMEOUT },
+		{ "max-tokens",   required_argument, NULL, OPT_MAX_TOKENS },
+		{ "transcript",   required_argument, NULL, OPT_TRANSCRIPT },
+		{ "incident",     required_argument, NULL, OPT_INCIDENT },
+		{ "json",         required_argument, NULL, OPT_JSON },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct agent ag;
 	struct jobs jobs = { NULL, 0 };
 	struct afile tr;
 	const char *provider = NULL, *model = NULL;
-	const char *manifests[16];
+	const char *manifests[MAX_MANIFESTS];
 	size_t nmanifests = 0;
 	const char *transcript = NULL, *number = NULL, *file = NULL, *v;
 	char err[1024];
@@ -359,8 +361,9 @@ main(int argc, char *argv[])
 			model = optarg;
 			break;
 		case OPT_TOOLS:
-			if (nmanifests == sizeof(manifests) / sizeof(manifests[0]))
-				cli_die(EXIT_USAGE, "--tools: at most 16 files");
+			if (nmanifests == MAX_MANIFESTS)
+				cli_die(EXIT_USAGE, "--tools: at most %d "
+				    "files", MAX_MANIFESTS);
 			manifests[nmanifests++] = optarg;
 			break;
 		case OPT_LIST_TOOLS:

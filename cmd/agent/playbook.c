@@ -55,7 +55,7 @@ struct pb {
 	size_t		 nhosts;
 	json_t		*gaps;		/* strings */
 	json_t		*indicators;	/* [{kind, value, source}] */
-	json_t		*urls;		/* strings seen in command lines */
+	json_t		*urls;		/* from command lines */
 	json_t		*observed;	/* {technique: evidence} */
 	unsigned	 hits;		/* every rule that fired */
 	json_t		*chain;
@@ -649,8 +649,8 @@ analyse_host(struct pb *p, struct host *h)
 			if (json_integer_value(json_array_get(pids, k)) == pid
 			    && rules_eval(cstr(t, i, "FileName"),
 			    cstr(t, i, "ProcessCommandLine")) == 0) {
-				snprintf(ev, sizeof(ev), "%s (pid %lld) started "
-				    "%s (pid %lld): %s",
+				snprintf(ev, sizeof(ev), "%s (pid %lld) "
+				    "started %s (pid %lld): %s",
 				    cstr(t, i, "InitiatingProcessFileName") ?
 				    cstr(t, i, "InitiatingProcessFileName") :
 				    "a process", pid, cstr(t, i, "FileName") ?
@@ -848,7 +848,7 @@ round_lookups(struct pb *p)
 	for (i = 0; i < json_array_size(p->indicators); i++) {
 		v = json_array_get(p->indicators, i);
 		kind = jx_str(v, "kind");
-		/* Answered upstream (triage-enrich before us): not asked again. */
+		/* Answered upstream (triage-enrich): not asked again. */
 		if (strcmp(jx_str(v, "source"), "upstream") == 0)
 			continue;
 		inputs[n] = json_pack("{s:s}", kind, jx_str(v, "value"));
@@ -1082,7 +1082,7 @@ entity_list(const struct pb *p)
 			    jx_str(e, "range"));
 		buf_init(&ti);
 		if (strcmp(kind, "file") == 0) {
-			/* A file is known to threat intelligence by its hashes. */
+			/* Threat intelligence knows a file by its hashes. */
 			const char *hashes[] = { "sha256", "sha1", "md5" };
 
 			best = NULL;

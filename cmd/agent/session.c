@@ -33,14 +33,14 @@ struct loop {
 	struct session	*s;
 	struct agent	*ag;
 	json_t		*messages;
-	const char	*force;		/* tool_choice forces this tool */
+	const char	*force;		/* tool_choice forces it */
 	long		 max_tokens;
 	int		 nudged;	/* asked once to submit */
-	int		 final;		/* a budget ran out: last calls */
+	int		 final;		/* a budget ran out */
 	int		 final_tries;
 	int		 pauses;
 	int		 bad_replies;
-	int		 no_tool_choice;	/* the server ignores it: not sent */
+	int		 no_tool_choice;	/* the server ignores it */
 	char		 why[768];	/* why there is no model brief */
 	const char	*why_code;	/* error record code */
 	json_t		*brief;		/* the accepted brief */

@@ -158,8 +158,9 @@ test_anthropic_reply(void)
 	    "\"content\":[{\"type\":\"thinking\",\"thinking\":\"x\","
 	    "\"signature\":\"s\"},{\"type\":\"text\",\"text\":\"  \"},"
 	    "{\"type\":\"text\",\"text\":\"Looking.\"},{\"type\":\"tool_use\","
-	    "\"id\":\"toolu_1\",\"name\":\"run_kql_query\",\"input\":{\"query\":"
-	    "\"T\"}},{\"type\":\"tool_use\",\"id\":\"toolu_2\",\"name\":\"e\","
+	    "\"id\":\"toolu_1\",\"name\":\"run_kql_query\",\"input\":"
+	    "{\"query\":\"T\"}},{\"type\":\"tool_use\",\"id\":\"toolu_2\","
+	    "\"name\":\"e\","
 	    "\"input\":\"oops\"},{\"type\":\"server_tool_use\",\"id\":\"s\"}],"
 	    "\"stop_reason\":\"tool_use\",\"usage\":{\"input_tokens\":10,"
 	    "\"output_tokens\":5,\"cache_creation_input_tokens\":null}}", &r,
@@ -300,8 +301,8 @@ test_openai(void)
 
 	parse(&model_openai, "{\"choices\":[{\"message\":{\"content\":"
 	    "\"half\",\"tool_calls\":[{\"id\":\"c\",\"function\":{\"name\":"
-	    "\"q\",\"arguments\":\"{\\\"q\"}}]},\"finish_reason\":\"length\"}]}",
-	    &r, err);
+	    "\"q\",\"arguments\":\"{\\\"q\"}}]},"
+	    "\"finish_reason\":\"length\"}]}", &r, err);
 	ok(r.stop == MODEL_STOP_MAX_TOKENS, "length wins over calls");
 	model_reply_release(&r);
 	parse(&model_openai, "{\"choices\":[{\"message\":{\"content\":null,"
@@ -319,8 +320,8 @@ test_openai(void)
 	    r.usage.input_tokens == 0, "plain answer, no usage");
 	ok(!r.ignores_tool_choice, "tool_choice assumed honoured");
 	model_reply_release(&r);
-	parse(&model_openai, "{\"system_fingerprint\":\"fp_ollama\",\"choices\":"
-	    "[{\"message\":{\"content\":\"Hi\"}}]}", &r, err);
+	parse(&model_openai, "{\"system_fingerprint\":\"fp_ollama\","
+	    "\"choices\":[{\"message\":{\"content\":\"Hi\"}}]}", &r, err);
 	ok(r.ignores_tool_choice, "Ollama is known by its fingerprint");
 	model_reply_release(&r);
 	ok(parse(&model_openai, "{\"choices\":[]}", &r, err) == -1,

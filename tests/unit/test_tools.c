@@ -332,11 +332,13 @@ test_bound(void)
 	{
 		char tbl[8192];
 
-		n = (size_t)snprintf(tbl, sizeof(tbl), "{\"columns\":[{\"name\":"
+		n = (size_t)snprintf(tbl, sizeof(tbl),
+		    "{\"columns\":[{\"name\":"
 		    "\"a\",\"type\":\"long\"}],\"rows\":[");
 		for (i = 0; i < 30; i++)
 			n += (size_t)snprintf(tbl + n, sizeof(tbl) - n,
-			    "%s[\"abcdefghijklmnopqrstuvwxyz\",%zu]", i ? "," : "", i);
+			    "%s[\"abcdefghijklmnopqrstuvwxyz\",%zu]",
+			    i ? "," : "", i);
 		n += (size_t)snprintf(tbl + n, sizeof(tbl) - n,
 		    "],\"row_count\":30,\"returned_rows\":30,"
 		    "\"truncated\":false,\"partial_error\":null}\n");
@@ -372,8 +374,10 @@ test_bound(void)
 		b.max_rows = 5;
 	}
 	/* Long cells are cut with a marker. */
-	s = bound("{\"a\":\"0123456789012345678901234567890123456789\"}", &b, &cut);
-	is_str(s, "{\"a\":\"01234567890123456789\xe2\x80\xa6[20 more bytes]\"}\n",
+	s = bound("{\"a\":\"0123456789012345678901234567890123456789\"}",
+	    &b, &cut);
+	is_str(s, "{\"a\":\"01234567890123456789\xe2\x80\xa6[20 more bytes]"
+	    "\"}\n",
 	    "long string cut with a marker");
 	ok(cut, "cut flagged");
 	free(s);
@@ -413,9 +417,11 @@ test_bound(void)
 	is_str(s, "", "empty output");
 	free(s);
 	{
-		json_t *o = J("{\"a\":[\"0123456789abcdef\",{\"b\":\"short\"}]}");
+		json_t *o = J("{\"a\":[\"0123456789abcdef\","
+		    "{\"b\":\"short\"}]}");
 
-		is_int((long long)tools_cut_strings(o, 10), 1, "one string cut");
+		is_int((long long)tools_cut_strings(o, 10), 1,
+		    "one string cut");
 		is_str(json_string_value(json_array_get(json_object_get(o, "a"),
 		    0)), "0123456789\xe2\x80\xa6[6 more bytes]", "in place");
 		json_decref(o);
