@@ -458,8 +458,13 @@ main(int argc, char *argv[])
 		fetch(number, file, records, &jobs);
 	else
 		read_stream(stdin, "<stdin>", records, &jobs);
-	if (jobs.n == 0)
+	if (jobs.n == 0) {
+		/* What came (an upstream error record, say) still goes on. */
+		for (i = 0; i < json_array_size(records); i++)
+			emit(json_array_get(records, i));
+		cli_exit(EXIT_OK);
 		cli_die(EXIT_DATA, "no incident record in the input");
+	}
 
 	if (transcript != NULL) {
 		if (afile_open(&tr, transcript, 0600, 0) == -1)

@@ -17,6 +17,7 @@
  * plain KQL (where, project, order by, take) so the local workspace's
  * translator runs them as Log Analytics does.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
