@@ -86,7 +86,8 @@ enum kind {
 };
 
 struct input {
-	char		*name;		/* for messages, made safe */
+	char		*given;		/* the file named, made safe */
+	char		*name;		/* the file read, made safe */
 	enum kind	 kind;
 	json_t		*values;	/* the file's JSON values, in order */
 	char		 now[64];	/* a sidecar's generated_at */
@@ -251,7 +252,8 @@ load_input(const char *path, struct input *in)
 	const char *dot, *slash;
 	int rc;
 
-	in->name = safe_name(strcmp(path, "-") == 0 ? "<stdin>" : path);
+	in->given = safe_name(strcmp(path, "-") == 0 ? "<stdin>" : path);
+	in->name = xstrdup(in->given);
 	rc = read_json_file(path, in);
 	if (rc != -1)
 		return rc;
@@ -282,6 +284,7 @@ load_input(const char *path, struct input *in)
 static void
 input_release(struct input *in)
 {
+	free(in->given);
 	free(in->name);
 	json_decref(in->values);
 }
@@ -617,10 +620,10 @@ post_one(struct input *in, unsigned svc, const struct opts *o)
 	if (!o->dry_run && !o->quiet && sent > 0) {
 		if (sent == 1)
 			fprintf(stderr, "triage-post: %s: posted to %s\n",
-			    in->name, svc_name(svc));
+			    in->given, svc_name(svc));
 		else
 			fprintf(stderr, "triage-post: %s: posted %zu cards "
-			    "to %s\n", in->name, sent, svc_name(svc));
+			    "to %s\n", in->given, sent, svc_name(svc));
 	}
 	json_decref(ps);
 	return rc;
@@ -642,7 +645,7 @@ default_services(const struct input *in)
 		return SVC_TEAMS;
 	if (slack && !teams)
 		return SVC_SLACK;
-	cli_warn("%s: say --teams or --slack (%s)", in->name, teams ?
+	cli_warn("%s: say --teams or --slack (%s)", in->given, teams ?
 	    "both webhooks are configured" : "no webhook is configured");
 	return 0;
 }
