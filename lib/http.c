@@ -453,6 +453,20 @@ finish(struct xfer *x)
 	x->state = X_DONE;
 }
 
+/* The caller's admit hook said no: end with what the last attempt got. */
+static void
+hold_back(struct xfer *x)
+{
+	struct http_response *res = x->res;
+
+	if (x->attempt == 0) {
+		res->refused = 1;
+		snprintf(res->error, sizeof(res->error),
+		    "not sent: held back by the caller");
+	}
+	finish(x);
+}
+
 /* An attempt ended: decide between done and another try. */
 static void
 settle(struct xfer *x, CURLcode code)
@@ -478,6 +492,8 @@ settle(struct xfer *x, CURLcode code)
 		res->headers_len = x->head.len;
 	} else
 		res->headers_len = 0;
+	if (x->req->observe != NULL)
+		x->req->observe(x->req->hook_arg, res);
 	http_safe_url(x->req->url, x->req->flags, safe, sizeof(safe));
 	res->error[0] = '\0';
 	if (res->too_large) {
@@ -610,6 +626,20 @@ http_send_many(const struct http_request *reqs, struct http_response *res,
 				if (x->next_ms - now < wait)
 					wait = x->next_ms - now;
 				continue;
+			}
+			if (x->req->admit != NULL) {
+				long later = x->req->admit(x->req->hook_arg,
+				    x->res);
+
+				if (later > 0) {
+					x->next_ms = now + later;
+					continue;
+				}
+				if (later < 0) {
+					hold_back(x);
+					left--;
+					continue;
+				}
 			}
 			if (start_attempt(multi, x) == -1) {
 				snprintf(x->res->error, sizeof(x->res->error),
