@@ -474,7 +474,7 @@ settle(struct xfer *x, CURLcode code)
 	struct http_response *res = x->res;
 	const char *should;
 	long wait = -1, server, max_wait;
-	int retry = 0;
+	int retry = 0, stop = 0;
 	char safe[256];
 
 	res->curl_code = code;
@@ -493,7 +493,7 @@ settle(struct xfer *x, CURLcode code)
 	} else
 		res->headers_len = 0;
 	if (x->req->observe != NULL)
-		x->req->observe(x->req->hook_arg, res);
+		stop = x->req->observe(x->req->hook_arg, res) == -1;
 	http_safe_url(x->req->url, x->req->flags, safe, sizeof(safe));
 	res->error[0] = '\0';
 	if (res->too_large) {
@@ -516,7 +516,7 @@ settle(struct xfer *x, CURLcode code)
 		else if (strcmp(should, "false") == 0)
 			retry = 0;
 	}
-	if (x->req->flags & HTTP_NO_RETRY)
+	if ((x->req->flags & HTTP_NO_RETRY) || stop)
 		retry = 0;
 	if (retry && x->attempt >= x->max_attempts) {
 		retry = 0;

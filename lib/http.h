@@ -53,12 +53,13 @@ struct http_request {
 	 * returns 0 to go ahead, N > 0 to be asked again in N ms, or -1 to
 	 * give up (the response keeps the last attempt's answer; when there
 	 * was none, refused is set).  observe sees each attempt's status and
-	 * headers, not yet its body, as soon as the attempt ends.  Both get
+	 * headers, not yet its body, as soon as the attempt ends, and returns
+	 * -1 to end there with that answer (no retry), else 0.  Both get
 	 * hook_arg; either may be NULL.
 	 */
 	long			(*admit)(void *arg,
 				    const struct http_response *last);
-	void			(*observe)(void *arg,
+	int			(*observe)(void *arg,
 				    const struct http_response *res);
 	void			*hook_arg;
 };
