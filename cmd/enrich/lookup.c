@@ -307,7 +307,8 @@ finish_job(struct lookup *lk, struct job *j, int fetched)
 	j->record = enrichment_record(j->ind, providers[j->provider].name,
 	    &j->ans, 0, fetched ? when : NULL, link);
 	free(link);
-	if (fetched && lk->use_cache && verdict_is_cacheable(v))
+	if (fetched && lk->use_cache && verdict_is_cacheable(v) &&
+	    j->provider != P_WORKSPACE_TI)
 		store_put(&lk->store, providers[j->provider].name, j->ind,
 		    j->record);
 	if (v == V_ERROR || v == V_NOT_CONFIGURED) {
@@ -345,7 +346,10 @@ settle_locally(struct lookup *lk, struct job *j, int64_t now)
 		finish_job(lk, j, 0);
 		return 1;
 	}
-	if (lk->use_cache && (rec = store_get(&lk->store,
+	/* The workspace is our own, has no quota, and changes as analysts
+	 * add indicators: it is asked afresh every time. */
+	if (lk->use_cache && j->provider != P_WORKSPACE_TI &&
+	    (rec = store_get(&lk->store,
 	    providers[j->provider].name, j->ind, now)) != NULL) {
 		j->record = rec;
 		answer_set(&j->ans, (enum verdict)verdict_parse(jx_str(rec,

@@ -5,7 +5,8 @@
  * a reader in another process sees the old answer or the new one, never
  * half of one; two processes that look up the same indicator at once
  * both write, and either answer is right.  Only verdicts are kept
- * (errors, skipped and not_configured are decided afresh every time);
+ * (errors, skipped and not_configured are decided afresh every time, and
+ * the workspace's own threat intelligence is always asked);
  * not_found is kept for at most an hour, since a new indicator is news.
  */
 #include <errno.h>
