@@ -93,6 +93,7 @@ struct run {
 	struct seen	 seen;
 	struct batch	 batch;
 	int		 rc;
+	int		 dry;		/* classify only */
 };
 
 static uint64_t
@@ -271,14 +272,18 @@ add_indicator(struct run *run, const char *text, const char *want, char *err,
 		else
 			snprintf(err, errsz, "'%s' is not %s %s",
 			    shown(text, show, sizeof(show)),
-			    strcmp(want, "ip") == 0 ? "an" : "a",
+			    strcmp(want, "ip") == 0 ||
+			    strcmp(want, "hash") == 0 ? "an" : "a",
 			    strcmp(want, "ip") == 0 ? "IP address" :
 			    strcmp(want, "hash") == 0 ?
-			    "MD5, SHA-1 or SHA-256 hash" : want);
+			    "MD5, SHA-1 or SHA-256 hash" :
+			    strcmp(want, "url") == 0 ? "URL" : want);
 		free(plain);
 		return -1;
 	}
 	free(plain);
+	if (run->dry)
+		return 0;
 	snprintf(key, sizeof(key), "%s:%s", ioc_kind_name(k), norm);
 	if (!seen_add(&run->seen, key))
 		return 0;
@@ -425,9 +430,10 @@ add_incident(struct run *run, const json_t *inc, const char *where)
 	}
 }
 
-/* A request: {"ip"|"hash"|"domain"|"url"|"indicator": string or list}. */
+/* One pass over a request: {"ip"|"hash"|"domain"|"url"|"indicator": string
+ * or list}. */
 static int
-add_request(struct run *run, const json_t *req, char *err, size_t errsz)
+request_pass(struct run *run, const json_t *req, char *err, size_t errsz)
 {
 	static const char *const keys[] = { "ip", "hash", "domain", "url",
 	    "indicator", "indicators", NULL };
@@ -472,6 +478,18 @@ add_request(struct run *run, const json_t *req, char *err, size_t errsz)
 		return -1;
 	}
 	return 0;
+}
+
+/* A request is answered whole or not at all: it is checked first. */
+static int
+add_request(struct run *run, const json_t *req, char *err, size_t errsz)
+{
+	int rc;
+
+	run->dry = 1;
+	rc = request_pass(run, req, err, errsz);
+	run->dry = 0;
+	return rc == -1 ? -1 : request_pass(run, req, err, errsz);
 }
 
 /* Looks up what is pending, then stops with the data error. */
