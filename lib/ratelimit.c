@@ -365,7 +365,8 @@ state_prune(const struct ratelimit *rl, struct rl_state *st, int64_t now)
 		from += keep - (size_t)most;
 		keep = (size_t)most;
 	}
-	memmove(st->t, st->t + from, keep * sizeof(*st->t));
+	if (keep > 0 && from > 0)
+		memmove(st->t, st->t + from, keep * sizeof(*st->t));
 	st->nt = keep;
 	if (st->paused > now + 2 * RATELIMIT_DAY_MS)
 		st->paused = 0;
