@@ -257,7 +257,7 @@ add_indicator(struct run *run, const char *text, const char *want, char *err,
 		key[n] = '\0';
 		k = ioc_normalise(key, norm, sizeof(norm));
 		/* Text in a record must be UTF-8; a URL one token. */
-		check = json_string(norm);
+		check = k != IOC_NONE ? json_string(norm) : NULL;
 		if (check == NULL || (k == IOC_URL && !url_is_clean(norm)))
 			k = IOC_NONE;
 		json_decref(check);
