@@ -569,7 +569,7 @@ http_send_many(const struct http_request *reqs, struct http_response *res,
 	CURLMsg *msg;
 	size_t i, running, left, failed = 0;
 	long now, wait;
-	int still, q;
+	int still, q, ended;
 	struct xfer *x;
 	void *priv;
 
@@ -654,6 +654,7 @@ http_send_many(const struct http_request *reqs, struct http_response *res,
 			if (xs[i].state == X_WAITING && xs[i].next_ms > now &&
 			    xs[i].next_ms - now < wait)
 				wait = xs[i].next_ms - now;
+		ended = 0;
 		curl_multi_perform(multi, &still);
 		while ((msg = curl_multi_info_read(multi, &q)) != NULL) {
 			if (msg->msg != CURLMSG_DONE)
@@ -664,11 +665,15 @@ http_send_many(const struct http_request *reqs, struct http_response *res,
 			x = priv;
 			curl_multi_remove_handle(multi, msg->easy_handle);
 			settle(x, msg->data.result);
+			ended = 1;
 			if (x->state == X_DONE)
 				left--;
 		}
 		if (left == 0)
 			break;
+		/* A transfer ended: its slot may start the next one now. */
+		if (ended)
+			continue;
 		if (wait < 0)
 			wait = 0;
 		curl_multi_poll(multi, NULL, 0, (int)(still > 0 ? (wait > 100 ?
