@@ -8,9 +8,11 @@
 MOCK_STANDALONE := $(filter tests/mock/mock.mk,$(firstword $(MAKEFILE_LIST)))
 MOCK_SAVED_GOAL := $(.DEFAULT_GOAL)
 
-MOCK          = build/triage-mock
+# The including Makefile's BUILD (build/ or build/san/) when it has one.
+MOCK_BUILD   ?= $(if $(BUILD),$(BUILD),build)
+MOCK          = $(MOCK_BUILD)/triage-mock
 MOCK_SRCS     = $(wildcard tests/mock/*.c)
-MOCK_OBJS     = $(MOCK_SRCS:tests/mock/%.c=build/mock/%.o)
+MOCK_OBJS     = $(MOCK_SRCS:tests/mock/%.c=$(MOCK_BUILD)/mock/%.o)
 MOCK_HDRS     = $(wildcard tests/mock/*.h)
 MOCK_PKGS     = libmicrohttpd jansson
 
@@ -27,12 +29,12 @@ $(MOCK): $(MOCK_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(MOCK_OBJS) $(MOCK_PKG_LIBS) -lpthread
 
-build/mock/%.o: tests/mock/%.c $(MOCK_HDRS)
+$(MOCK_BUILD)/mock/%.o: tests/mock/%.c $(MOCK_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(MOCK_CPPFLAGS) $(CFLAGS) $(MOCK_PKG_CFLAGS) -c -o $@ $<
 
 mock-clean:
-	rm -rf build/mock $(MOCK)
+	rm -rf $(MOCK_BUILD)/mock $(MOCK)
 
 .PHONY: mock mock-clean
 
