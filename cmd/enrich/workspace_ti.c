@@ -151,7 +151,7 @@ fail:
 json_t *
 ti_rows(const char *out, size_t len, char *err, size_t errsz)
 {
-	json_t *root, *cols, *rows, *row, *obj, *result, *c;
+	json_t *root, *table, *cols, *rows, *row, *obj, *result, *c;
 	json_error_t jerr;
 	const char *name;
 	size_t i, j;
@@ -163,8 +163,12 @@ ti_rows(const char *out, size_t len, char *err, size_t errsz)
 		json_decref(root);
 		return NULL;
 	}
-	cols = json_object_get(root, "columns");
-	rows = json_object_get(root, "rows");
+	/* "--format json" flattens the first table; a raw query response
+	 * (azure-apis.md B.3) holds it in "tables". */
+	table = json_object_get(root, "columns") != NULL ? root :
+	    jx_path(root, "tables[0]");
+	cols = json_object_get(table, "columns");
+	rows = json_object_get(table, "rows");
 	if (!json_is_array(cols) || !json_is_array(rows)) {
 		snprintf(err, errsz, "triage-kql gave no columns and rows");
 		json_decref(root);
@@ -351,7 +355,7 @@ ti_answer(const struct indicator *ind, json_t *const rows[TI_NTABLES],
 				continue;
 			/* Rows come newest first; an indicator republished
 			 * every week counts once, as its latest row. */
-			id = jx_str(row, t == TI_INDICATORS ? "Id" :
+			id = jx_nstr(row, t == TI_INDICATORS ? "Id" :
 			    "IndicatorId");
 			if (id != NULL) {
 				if (json_object_get(seen, id) != NULL)

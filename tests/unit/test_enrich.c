@@ -352,6 +352,10 @@ test_ti(void)
 	    strstr(a.message, "no such table") != NULL,
 	    "both failed: error: %s", a.message);
 	ok(ti_rows("[]", 2, e, sizeof(e)) == NULL, "an array is no result");
+	rows[0] = rows_of("{\"tables\":[{\"columns\":[{\"name\":\"a\"}],"
+	    "\"rows\":[[1],[2]]}]}");
+	ok(json_array_size(rows[0]) == 2, "a raw query response is read too");
+	json_decref(rows[0]);
 	ok(ti_rows("{\"rows\":[]}", 11, e, sizeof(e)) == NULL,
 	    "no columns is no result");
 	answer_release(&a);
