@@ -526,6 +526,10 @@ job_admit(void *arg, const struct http_response *last)
 	int64_t now = ratelimit_now_ms(), at, budget;
 
 	(void)last;
+	if (ps->key_refused) {
+		j->held = R_AUTH;
+		return -1;
+	}
 	if (j->slot_at > 0) {
 		if (now >= j->slot_at) {
 			j->slot_at = 0;
@@ -590,6 +594,8 @@ job_observe(void *arg, const struct http_response *res)
 	const char *left, *reset;
 	int64_t now = ratelimit_now_ms(), wait, until = 0;
 
+	if (res->status == 401)
+		ps->key_refused = 1;
 	left = http_response_header(res, "x-ratelimit-remaining");
 	if (j->provider == P_ABUSEIPDB && left != NULL &&
 	    strcmp(left, "0") == 0) {
@@ -638,7 +644,12 @@ run_http(struct lookup *lk, struct job **jobs, size_t n)
 	http_send_many(reqs, res, n, lk->parallel);
 	for (i = 0; i < n; i++) {
 		j = jobs[i];
-		if (j->held != NULL && res[i].attempts == 0) {
+		if (j->held != NULL && res[i].attempts == 0 &&
+		    strcmp(j->held, R_AUTH) == 0)
+			answer_set(&j->ans, V_ERROR, R_AUTH, "%s: the API key "
+			    "was refused on another lookup; not sent",
+			    providers[j->provider].name);
+		else if (j->held != NULL && res[i].attempts == 0) {
 			if (strcmp(j->held, R_QUOTA) == 0) {
 				iso_format(j->held_until * TICKS_PER_MS, when,
 				    sizeof(when), 0);

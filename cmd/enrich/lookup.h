@@ -37,8 +37,8 @@ struct job {
 	char			*url;
 	int64_t			 first_ask;	/* ms, wall clock */
 	int64_t			 slot_at;	/* a booked slot, or 0 */
-	const char		*held;		/* not sent: R_QUOTA or
-						   R_RATE_LIMITED */
+	const char		*held;		/* not sent: R_QUOTA,
+						   R_RATE_LIMITED or R_AUTH */
 	int64_t			 held_until;
 };
 
@@ -50,6 +50,7 @@ struct provider_state {
 	struct ratelimit rl;
 	int		 rl_open;
 	int		 rl_warned;
+	int		 key_refused;	/* a 401: the rest are not sent */
 };
 
 struct lookup {
