@@ -52,7 +52,8 @@ i=0
 while [ "$i" -lt "$N" ]; do
 	i=$((i + 1))
 	printf '%032x\n' "$i" >> "$work/hashes.txt"
-	printf '45.155.%d.%d\n' $((i / 200 + 1)) $((i % 200 + 1)) >> "$work/ips.txt"
+	printf "45.155.%d.%d\n" $((i / 200 + 1)) $((i % 200 + 1)) \
+	    >> "$work/ips.txt"
 done
 
 now() { date +%s.%N; }
@@ -98,6 +99,7 @@ three_serial=$(run "$work/ips.txt" --providers abuseipdb,virustotal,internetdb \
 
 fmt() { printf '%.2f' "$1"; }
 ratio() { printf '%.1f' "$(echo "$1 / $2" | bc -l)"; }
+rate() { printf '%.1f' "$(echo "$N / $1" | bc -l)"; }
 
 cat <<EOF
 ## triage-enrich: lookups in flight
@@ -109,18 +111,23 @@ median of three runs.
 
 | \`--parallel\` | wall time | lookups/s | speed-up |
 | ---: | ---: | ---: | ---: |
-| 1 | $(fmt "$serial") s | $(printf '%.1f' "$(echo "$N / $serial" | bc -l)") | 1.0x |
+| 1 | $(fmt "$serial") s | $(rate "$serial") | 1.0x |
 EOF
 printf '%s' "$rows" | while read -r p t; do
 	label=$p
 	[ "$p" = 16 ] && label="16 (default)"
-	echo "| $label | $(fmt "$t") s | $(printf '%.1f' "$(echo "$N / $t" | bc -l)") | $(ratio "$serial" "$t")x |"
+	r=$(rate "$t")
+	g=$(ratio "$serial" "$t")
+	echo "| $label | $(fmt "$t") s | $r | ${g}x |"
 done
+one=$(fmt "$three_serial")
+many=$(fmt "$three")
+gain=$(ratio "$three_serial" "$three")
 cat <<EOF
 
-$N public IP addresses, each asked of AbuseIPDB, VirusTotal and InternetDB
-($((N * 3)) requests): $(fmt "$three_serial") s one at a time, $(fmt "$three") s with the
-default \`--parallel 16\` ($(ratio "$three_serial" "$three")x). Every request first books a slot in
-its provider's shared rate-limit file (flock, read, rewrite); that cost is
-included.
+$N public IP addresses, each asked of AbuseIPDB, VirusTotal and
+InternetDB ($((N * 3)) requests): $one s one at a time, $many s with the
+default \`--parallel 16\` (${gain}x). Every request first books a slot in
+its provider's shared rate-limit file (flock, read, rewrite); that cost
+is included.
 EOF

@@ -35,10 +35,10 @@
 #define STATE_MAX	(1u << 20)
 
 struct rl_state {
-	int64_t	 day;		/* the UTC day that count belongs to */
+	int64_t	 day;		/* the UTC day count is for */
 	long	 count;
 	int64_t	 paused;	/* no slot before this */
-	int64_t	 spent;		/* the day's quota is spent until this */
+	int64_t	 spent;		/* the quota is out until this */
 	int64_t	*t;		/* slot times, ascending */
 	size_t	 nt;
 	size_t	 cap;

@@ -25,7 +25,7 @@
 #include <stdint.h>
 
 #define RATELIMIT_MAX_WINDOWS	4
-#define RATELIMIT_MAX_SLIDING	10000	/* largest limit of a sliding window */
+#define RATELIMIT_MAX_SLIDING	10000	/* most in a sliding window */
 #define RATELIMIT_DAY_MS	(86400LL * 1000)
 
 struct ratelimit_window {
@@ -45,8 +45,8 @@ enum ratelimit_outcome {
 	RATELIMIT_LATER,	/* the first free slot, *at_ms, is further
 				   away than the caller would wait; nothing
 				   is booked */
-	RATELIMIT_SPENT		/* the day's quota is spent; *at_ms is when
-				   it comes back */
+	RATELIMIT_SPENT		/* the day's quota is spent; *at_ms is
+				   when it comes back */
 };
 
 /*

@@ -121,7 +121,7 @@ fact_str(json_t *facts, const char *key, const char *s)
 		return;
 	utf8_cut(s, FACT_MAX, cut, sizeof(cut));
 	v = json_string(cut);
-	if (v == NULL)			/* not UTF-8: say so, never crash */
+	if (v == NULL)		/* not UTF-8: keep what we can */
 		v = jx_string_lossy(cut, strlen(cut));
 	json_object_set_new(facts, key, v);
 }

@@ -41,16 +41,16 @@ enum verdict {
 struct indicator {
 	enum ioc_kind	 kind;
 	char		*value;
-	const char	*range;		/* why it is not public, or NULL */
+	const char	*range;		/* why not public, or NULL */
 };
 
 /* A provider's answer about one indicator. */
 struct answer {
 	enum verdict	 verdict;
 	const char	*reason;	/* static: R_*, or NULL */
-	json_t		*score;		/* a number, or NULL for null */
+	json_t		*score;		/* a number, or NULL */
 	json_t		*facts;		/* an object, or NULL */
-	char		 message[256];	/* for people: why, when not a verdict */
+	char		 message[256];	/* for people: why */
 };
 
 /* answer.c */
@@ -88,14 +88,16 @@ void	 fact_unix_time(json_t *facts, const char *key, const json_t *src,
 void	 fact_time_str(json_t *facts, const char *key, const char *s);
 /* The error message of a service's body (first string found at one of
  * the paths), cut for a record; "" when none. */
-void	 body_detail(const json_t *root, const char *const *paths, char *out,
+void	 body_detail(const json_t *root, const char *const *paths,
+	    char *out,
 	    size_t outsz);
 
 /*
  * The enrichment record (docs/records.md).  fetched_at may be NULL (not
  * looked up now), link may be NULL.  A new reference.
  */
-json_t	*enrichment_record(const struct indicator *ind, const char *provider,
+json_t	*enrichment_record(const struct indicator *ind,
+	    const char *provider,
 	    const struct answer *a, int cached, const char *fetched_at,
 	    const char *link);
 
@@ -107,7 +109,8 @@ void	 abuseipdb_answer(long status, const char *body, size_t len,
 /* The URL identifier VirusTotal takes: unpadded base64url.  New string. */
 char	*vt_url_id(const char *url);
 /* The /files, /ip_addresses, /domains or /urls answer. */
-void	 virustotal_answer(enum ioc_kind kind, long status, const char *body,
+void	 virustotal_answer(enum ioc_kind kind, long status,
+	    const char *body,
 	    size_t len, struct answer *a);
 
 /* internetdb.c: the Shodan InternetDB answer. */
@@ -140,7 +143,8 @@ json_t	*ti_rows(const char *out, size_t len, char *err, size_t errsz);
  * table failed, and failed[t] is the error answer saying why).  Expiry is
  * the TriageExpired column the query computes with the workspace's clock.
  */
-void	 ti_answer(const struct indicator *ind, json_t *const rows[TI_NTABLES],
+void	 ti_answer(const struct indicator *ind,
+	    json_t *const rows[TI_NTABLES],
 	    const struct answer *const failed[TI_NTABLES], struct answer *a);
 
 #endif

@@ -31,12 +31,12 @@ struct job {
 	const struct indicator	*ind;
 	enum provider_id	 provider;
 	struct answer		 ans;
-	json_t			*record;	/* the result, when done */
+	json_t			*record;	/* the result */
 	/* While an HTTP lookup is under way. */
 	struct lookup		*lk;
 	char			*url;
 	int64_t			 first_ask;	/* ms, wall clock */
-	int64_t			 slot_at;	/* a booked slot, or 0 */
+	int64_t			 slot_at;	/* booked, or 0 */
 	const char		*held;		/* not sent: R_QUOTA,
 						   R_RATE_LIMITED or R_AUTH */
 	int64_t			 held_until;
@@ -45,22 +45,22 @@ struct job {
 struct provider_state {
 	int		 configured;
 	char		 why[200];	/* when not configured */
-	char		*base;		/* base URL, no trailing slash */
+	char		*base;		/* no trailing slash */
 	char		*headers[3];	/* NULL-terminated */
 	struct ratelimit rl;
 	int		 rl_open;
 	int		 rl_warned;
-	int		 key_refused;	/* a 401: the rest are not sent */
+	int		 key_refused;	/* a 401: ask no more */
 };
 
 struct lookup {
 	unsigned		 chosen;	/* bit per provider */
 	int			 use_cache;
 	struct store		 store;
-	size_t			 parallel;	/* HTTP transfers at once */
-	int64_t			 max_wait_ms;	/* for a rate-limit slot */
+	size_t			 parallel;	/* transfers at once */
+	int64_t			 max_wait_ms;	/* for a slot */
 	struct provider_state	 ps[P_COUNT];
-	char			*kql;		/* the triage-kql to run */
+	char			*kql;		/* triage-kql */
 	const char		*ti_timespan;
 	/* What went wrong, per provider and verdict, for one line each on
 	 * stderr at the end. */

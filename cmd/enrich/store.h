@@ -11,7 +11,8 @@
 
 struct indicator;
 
-#define STORE_NOT_FOUND_MAX_AGE	3600	/* seconds a not_found is kept */
+/* At most how long (seconds) a not_found answer is used. */
+#define STORE_NOT_FOUND_MAX_AGE	3600
 
 struct store {
 	char	*dir;		/* .../triage/enrich */

@@ -179,7 +179,9 @@ fact_popular(json_t *facts, const char *key, const json_t *list)
 static void
 vt_file(const json_t *at, json_t *facts)
 {
-	const json_t *ptc = json_object_get(at, "popular_threat_classification");
+	const json_t *ptc;
+
+	ptc = json_object_get(at, "popular_threat_classification");
 
 	fact_str(facts, "type", jx_str(at, "type_description"));
 	fact_str(facts, "type_tag", jx_str(at, "type_tag"));
@@ -307,7 +309,7 @@ virustotal_answer(enum ioc_kind kind, long status, const char *body,
 		vt_url(at, facts);
 		break;
 	}
-	/* A URL's id is the SHA-256 of its canonical form; its page needs it. */
+	/* A URL's id, the SHA-256 of its canonical form, names its page. */
 	if (kind == IOC_URL)
 		fact_str(facts, "vt_id", jx_str(data, "id"));
 	json_decref(root);

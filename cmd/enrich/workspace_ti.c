@@ -19,7 +19,8 @@
 #include "isotime.h"
 #include "jsonx.h"
 
-#define TI_MALICIOUS	50	/* confidence from which a match is malicious */
+/* The confidence from which an active match is malicious. */
+#define TI_MALICIOUS	50
 #define TI_MAX_ROWS	1000
 
 static const char *const table_names[TI_NTABLES] = {
@@ -400,7 +401,8 @@ ti_answer(const struct indicator *ind, json_t *const rows[TI_NTABLES],
 	else
 		answer_set(a, V_SUSPICIOUS, NULL, NULL);
 	if (answered > 0) {
-		json_object_set_new(facts, "matches", json_integer((json_int_t)n));
+		json_object_set_new(facts, "matches",
+		    json_integer((json_int_t)n));
 		json_object_set_new(facts, "active", json_integer(
 		    (json_int_t)active));
 		if (best_any >= 0) {

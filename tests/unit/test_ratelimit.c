@@ -14,7 +14,8 @@
 #include "ratelimit.h"
 #include "tap.h"
 
-#define T0	(20000LL * RATELIMIT_DAY_MS + 3600 * 1000)	/* 01:00 UTC */
+/* 01:00 UTC on a day in 2024 */
+#define T0	(20000LL * RATELIMIT_DAY_MS + 3600 * 1000)
 
 static void
 test_parse(void)
