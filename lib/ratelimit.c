@@ -192,7 +192,7 @@ ratelimit_open(struct ratelimit *rl, const char *name, const char *dflt,
 	if (cache_dir("ratelimit", dir, sizeof(dir)) == -1) {
 		snprintf(err, errsz, "cannot make the cache directory for "
 		    "rate limits: %s", strerror(errno));
-		return -1;
+		return -2;
 	}
 	rl->path = malloc(strlen(dir) + strlen(name) + 2);
 	if (rl->path != NULL)

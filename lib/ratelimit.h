@@ -59,7 +59,8 @@ int	 ratelimit_parse(const char *spec, struct ratelimit_window *w,
 /*
  * Sets up the budget called name (letters, digits, '_' and '-'): its state
  * file and its windows, from TRIAGE_RATE_<NAME> or else dflt (NULL: none).
- * 0, or -1 with a message in err (a bad setting names the variable).
+ * 0, or -1 with a message in err (a bad setting names the variable), or
+ * -2 when the state directory cannot be made (err says why).
  */
 int	 ratelimit_open(struct ratelimit *rl, const char *name,
 	    const char *dflt, char *err, size_t errsz);

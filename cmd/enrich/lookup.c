@@ -186,10 +186,19 @@ setup_http(struct provider_state *ps, const struct provider *p, char *err,
 		ps->headers[n++] = xprintf("x-apikey: %s", key);
 	ps->headers[n++] = xstrdup("Accept: application/json");
 	ps->headers[n] = NULL;
-	if (ratelimit_open(&ps->rl, p->name, p->rate_default, err,
-	    errsz) == -1)
+	switch (ratelimit_open(&ps->rl, p->name, p->rate_default, err,
+	    errsz)) {
+	case 0:
+		ps->rl_open = 1;
+		break;
+	case -2:
+		/* No shared budget, but the lookups can still be made. */
+		log_warn("%s: %s; going on without a shared rate limit",
+		    p->name, err);
+		break;
+	default:
 		return -1;
-	ps->rl_open = 1;
+	}
 	ps->configured = 1;
 	return 0;
 }
@@ -208,8 +217,11 @@ lookup_init(struct lookup *lk, unsigned chosen, int use_cache,
 	lk->parallel = parallel;
 	lk->max_wait_ms = max_wait_ms;
 	lk->use_cache = use_cache;
-	if (use_cache && store_open(&lk->store, max_age_s, err, errsz) == -1)
-		return -1;
+	if (use_cache && store_open(&lk->store, max_age_s, err,
+	    errsz) == -1) {
+		log_warn("%s; going on without the cache", err);
+		lk->use_cache = 0;
+	}
 	for (i = 0; i < P_COUNT; i++) {
 		if (!(chosen & (1u << i)))
 			continue;
@@ -537,6 +549,8 @@ job_admit(void *arg, const struct http_response *last)
 		}
 		return (long)(j->slot_at - now);
 	}
+	if (!ps->rl_open)
+		return 0;
 	if (j->first_ask == 0)
 		j->first_ask = now;
 	budget = j->lk->max_wait_ms - (now - j->first_ask);
