@@ -15,7 +15,9 @@
  * the service's limits before anything is sent (Teams: a message envelope
  * with Adaptive Cards, at most 28 KB; Slack: a "text", at most 50 blocks,
  * our 40,000-byte ceiling), because Teams accepts an oversize post with 202
- * and drops it later.  lib/http retries throttling and server errors.
+ * and drops it later.  Posts keep to each service's rate, shared with
+ * every other triage-post through lib/ratelimit, and lib/http retries
+ * throttling and server errors.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -23,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -35,12 +36,14 @@
 #include "http.h"
 #include "paths.h"
 #include "proc.h"
+#include "ratelimit.h"
 
 #define INPUT_MAX	((size_t)64 << 20)
 #define TEAMS_MAX	(28 * 1024)	/* azure-apis.md E.1: the envelope */
 #define SLACK_MAX	40000		/* E.3: text is cut above 40,000 */
 #define SLACK_BLOCKS	50
 #define RENDER_TIMEOUT	(120 * 1000)
+#define RATE_WAIT_MS	(120 * 1000)	/* at most, for a posting slot */
 
 static const char synopsis[] =
 "triage-post [-nq] [--teams] [--slack] file ...";
@@ -66,7 +69,9 @@ static const char help_text[] =
 "they are read from the environment, ./.env or ~/.config/triage/env, never\n"
 "from the command line, and never printed.  Payloads over the services'\n"
 "limits (Teams 28 KB; Slack 50 blocks, 40,000 bytes) are refused before\n"
-"sending; throttling and server errors are retried.\n"
+"sending.  Posts keep to each service's rate (TRIAGE_RATE_TEAMS, 4/s;\n"
+"TRIAGE_RATE_SLACK, 1/s), shared by every triage-post running at once;\n"
+"throttling and server errors are retried.\n"
 "\n"
 "Exit status: 0 posted, 1 failure, 2 usage or no webhook configured,\n"
 "3 not a brief or card, or over a limit, 4 the service failed, 5 the\n"
@@ -98,9 +103,6 @@ struct opts {
 	int		 dry_run;
 	int		 quiet;
 };
-
-/* The last post to each service, for pacing posts within one run. */
-static struct timespec last_post[2];
 
 static const char *
 svc_name(unsigned svc)
@@ -486,27 +488,61 @@ answer_code(const struct http_response *res, char *out, size_t outsz)
 	json_decref(v);
 }
 
-/* Waits so that posts to one service keep to its rate (Teams 4/s, Slack
- * 1/s) within this run. */
-static void
-pace(unsigned svc)
-{
-	struct timespec now, *last = &last_post[svc == SVC_TEAMS ? 0 : 1],
-	    wait;
-	long gap_ms = svc == SVC_TEAMS ? 250 : 1000, since;
+/*
+ * Waits for a slot in the service's budget (Teams 4 a second, Slack 1 a
+ * second; TRIAGE_RATE_TEAMS, TRIAGE_RATE_SLACK), shared through a locked
+ * file with every other triage-post of this user, so a batch posting from
+ * many runs at once keeps to it.  0, or an exit code after saying why.
+ */
+static struct ratelimit rl[2];		/* Teams, Slack */
+static int rl_state[2];			/* 0 not yet, 1 open, -1 none */
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (last->tv_sec != 0 || last->tv_nsec != 0) {
-		since = (now.tv_sec - last->tv_sec) * 1000 +
-		    (now.tv_nsec - last->tv_nsec) / 1000000;
-		if (since >= 0 && since < gap_ms) {
-			wait.tv_sec = 0;
-			wait.tv_nsec = (gap_ms - since) * 1000000;
-			while (nanosleep(&wait, &wait) == -1 && errno == EINTR)
-				;
+static int
+pace(unsigned svc, const char *name)
+{
+	int i = svc == SVC_TEAMS ? 0 : 1;
+	char err[256];
+
+	if (rl_state[i] == 0) {
+		switch (ratelimit_open(&rl[i], svc == SVC_TEAMS ? "teams" :
+		    "slack", svc == SVC_TEAMS ? "4/s" : "1/s", err,
+		    sizeof(err))) {
+		case 0:
+			rl_state[i] = 1;
+			break;
+		case -2:
+			cli_warn("%s; posting without a shared rate limit", err);
+			rl_state[i] = -1;
+			break;
+		default:
+			cli_warn("%s", err);
+			return EXIT_USAGE;
 		}
 	}
-	clock_gettime(CLOCK_MONOTONIC, last);
+	if (rl_state[i] != 1)
+		return 0;
+	switch (ratelimit_acquire(&rl[i], RATE_WAIT_MS)) {
+	case RATELIMIT_GO:
+		return 0;
+	case RATELIMIT_FAIL:
+		cli_warn("the %s rate limit: %s; posting anyway",
+		    svc_name(svc), strerror(errno));
+		return 0;
+	default:
+		cli_warn("%s: no %s rate-limit slot within %d s", name,
+		    svc_name(svc), RATE_WAIT_MS / 1000);
+		return EXIT_UPSTREAM;
+	}
+}
+
+static void
+pace_release(void)
+{
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (rl_state[i] == 1)
+			ratelimit_release(&rl[i]);
 }
 
 /* Posts one payload.  0 or an exit code after saying why. */
@@ -530,7 +566,8 @@ send_payload(const char *url, unsigned svc, const char *body, size_t len,
 	req.body_len = len;
 	req.flags = HTTP_SECRET_URL;
 	req.max_response = 1 << 20;
-	pace(svc);
+	if ((rc = pace(svc, name)) != 0)
+		return rc;
 	if (http_send(&req, &res) == -1) {
 		cli_warn("%s: cannot post to %s: %s", name, svc_name(svc),
 		    res.error[0] != '\0' ? res.error : http_describe(&res));
@@ -719,6 +756,7 @@ main(int argc, char *argv[])
 		if (rc == EXIT_USAGE)
 			break;
 	}
+	pace_release();
 	if (!o.dry_run)
 		http_global_cleanup();
 	return cli_exit(status);
