@@ -19,3 +19,29 @@ man_opts() {
 	    grep -oE 'Fl \\?-?[A-Za-z][A-Za-z0-9-]*' |
 	    sed -E 's/^Fl \\?-/--/; s/^Fl /-/' | sort -u
 }
+
+# demo_workspace: build the demo workspace with its recorded times into
+# $TMPDIR_CASE/demo.db, and point TRIAGE_WORKSPACE and TRIAGE_NOW at it.
+demo_workspace() {
+	TRIAGE_NOW=$(jq -r .anchor "$TOP/examples/workspace/workspace.json") &&
+	    "$TOP/scripts/build-workspace" --now "$TRIAGE_NOW" \
+	    "$TMPDIR_CASE/demo.db" > /dev/null || return 1
+	TRIAGE_WORKSPACE=$TMPDIR_CASE/demo.db
+	TRIAGE_DATA_DIR=${TRIAGE_DATA_DIR:-$TOP}
+	export TRIAGE_NOW TRIAGE_WORKSPACE TRIAGE_DATA_DIR
+}
+
+# recipes README DIR: each "<!-- recipe: NAME -->" block of README (the
+# fenced sh code after the marker) into DIR/NN-NAME.
+recipes() {
+	mkdir -p "$2"
+	awk -v dir="$2" '
+	    /^<!-- recipe: [a-z0-9-]+ -->$/ {
+		name = $3; n++; file = sprintf("%s/%02d-%s", dir, n, name)
+		want = 1; next
+	    }
+	    want && /^```sh$/ { inside = 1; want = 0; next }
+	    inside && /^```$/ { inside = 0; close(file); next }
+	    inside { print > file }
+	' "$1"
+}
