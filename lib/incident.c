@@ -557,7 +557,7 @@ build_incident(struct norm *n, enum form f, const json_t *view,
 		set_new(inc, "last_activity", alerts_extreme(alerts, "end",
 		    1));
 	set_time(inc, "last_modified", view, NAMES("LastModifiedTime",
-	    "lastModifiedTimeUtc", "lastUpdateDateTime"));
+	    "lastModifiedTimeUtc", "lastUpdateDateTime", "TimeGenerated"));
 	if (from_alerts) {
 		set_new(inc, "created", alerts_extreme(alerts,
 		    "time_generated", 0));
@@ -1109,7 +1109,7 @@ feed_object(struct norm *n, const json_t *o, int depth, int strict)
 	}
 	if (strict) {
 		if (jx_type(o) != NULL && strchr(jx_type(o), '/') == NULL)
-			snprintf(n->err, n->errsz, "a \"%.40s\" record is not "
+			snprintf(n->err, n->errsz, "a record of type \"%.40s\" is not "
 			    "an incident", jx_type(o));
 		else
 			snprintf(n->err, n->errsz, "not an incident: expected "

@@ -411,8 +411,14 @@ parse_json_values(const char *text, size_t len, const char *name, char *err,
 		v = json_loadb(text + off, len - off, JSON_DISABLE_EOF_CHECK,
 		    &je);
 		if (v == NULL) {
-			position(text, off + (size_t)(je.position > 0 ?
-			    je.position : 0), &line, &col);
+			size_t at = off + (size_t)(je.position > 0 ?
+			    je.position : 0);
+
+			/* At the end of input, point at the end of the
+			 * text rather than past the last line break. */
+			while (at > off && isspace((unsigned char)text[at - 1]))
+				at--;
+			position(text, at, &line, &col);
 			snprintf(err, errsz, "%s:%zu:%zu: %s", name, line, col,
 			    je.text);
 			json_decref(values);
@@ -501,8 +507,10 @@ incident_csv_parse(const char *text, size_t len, const char *name, char *err,
 	rows = json_array();
 	do {
 		cell = csv_cell(text, len, &pos, &line, &eol, &bad);
-		if (cell == NULL || bad)
+		if (cell == NULL || bad) {
+			json_decref(cell);
 			goto fail_cell;
+		}
 		json_array_append_new(header, cell);
 	} while (!eol);
 	line++;
@@ -520,6 +528,7 @@ incident_csv_parse(const char *text, size_t len, const char *name, char *err,
 		do {
 			cell = csv_cell(text, len, &pos, &line, &eol, &bad);
 			if (cell == NULL || bad) {
+				json_decref(cell);
 				json_decref(row);
 				goto fail_cell;
 			}

@@ -29,6 +29,8 @@ struct fetch {
 	json_t		*warnings;	/* strings, for stderr */
 	json_t		*errors;	/* error records, for stdout after the
 					   incidents */
+	json_t		*keep;		/* what a fatal exit leaves behind: held
+					   here, it is not reported as a leak */
 };
 
 /*

@@ -91,8 +91,7 @@ run_query(struct fetch *f, const char *query, int *status)
 			cli_die(EXIT_FAIL, "out of memory");
 		if (proc_run(argv, buf_str(&b), KQL_DEADLINE_MS, &res) != 0) {
 			buf_release(&b);
-			cli_die(EXIT_FAIL, "cannot run %s: %s", argv[0],
-			    res.error);
+			cli_die(EXIT_FAIL, "%s", res.error);
 		}
 		buf_release(&b);
 	}
@@ -112,9 +111,11 @@ run_query(struct fetch *f, const char *query, int *status)
 	proc_result_release(&res);
 	if (!json_is_object(resp) ||
 	    !json_is_array(json_object_get(resp, "rows")) ||
-	    !json_is_array(json_object_get(resp, "columns")))
+	    !json_is_array(json_object_get(resp, "columns"))) {
+		json_decref(resp);
 		cli_die(EXIT_FAIL, "%s: unexpected output (expected the "
 		    "--format json object)", argv[0]);
+	}
 	if (jx_bool(resp, "truncated", 0)) {
 		fetch_error(f, "data", NULL, "the KQL result was truncated; "
 		    "some incidents or alerts may be missing");
@@ -180,15 +181,17 @@ kql_fetch(struct fetch *f, int *status)
 	if (buf_failed(&q))
 		cli_die(EXIT_FAIL, "out of memory");
 	parts = json_array();
+	json_array_append(f->keep, parts);
 	inc = run_query(f, buf_str(&q), status);
+	json_array_append_new(parts, inc);
 	buf_release(&q);
 	if (json_array_size(json_object_get(inc, "rows")) == 0)
 		cli_die(EXIT_NOTFOUND, "incident %s not found in "
 		    "SecurityIncident over %s", f->ref, fetch_window(f));
-	json_array_append_new(parts, inc);
 
 	/* The incident's alerts, by the ids its newest row lists. */
 	out = normalise(f, parts);
+	json_array_append(f->keep, out);
 	ids = json_object_get(json_array_get(out, 0), "alert_ids");
 	buf_init(&q);
 	buf_printf(&q, "SecurityAlert\n| where TimeGenerated > ago(%s)\n"
@@ -215,10 +218,10 @@ kql_fetch(struct fetch *f, int *status)
 	if (buf_failed(&q))
 		cli_die(EXIT_FAIL, "out of memory");
 	if (n > 0) {
-		json_decref(out);
 		json_array_clear(f->warnings);
 		json_array_append_new(parts, run_query(f, buf_str(&q),
 		    status));
+		json_decref(out);
 		out = normalise(f, parts);
 	}
 	buf_release(&q);
@@ -275,7 +278,7 @@ kql_list(struct fetch *f, int *status)
 	    NULL };
 	static const char *const severities[] = { "Informational", "Low",
 	    "Medium", "High", "Critical", NULL };
-	json_t *resp, *out;
+	json_t *resp;
 	struct buf q;
 	char window[32], since[32];
 	const char *const *words;
@@ -310,8 +313,7 @@ kql_list(struct fetch *f, int *status)
 	if (buf_failed(&q))
 		cli_die(EXIT_FAIL, "out of memory");
 	resp = run_query(f, buf_str(&q), status);
+	json_array_append_new(f->keep, resp);
 	buf_release(&q);
-	out = normalise(f, resp);
-	json_decref(resp);
-	return out;
+	return normalise(f, resp);
 }

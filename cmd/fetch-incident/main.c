@@ -373,6 +373,7 @@ main(int argc, char *argv[])
 	}
 	f.warnings = json_array();
 	f.errors = json_array();
+	f.keep = json_array();
 
 	if (export != NULL)
 		incidents = read_export(export, &f);
@@ -384,6 +385,7 @@ main(int argc, char *argv[])
 		incidents = source == SOURCE_GRAPH ? graph_fetch(&f, &status) :
 		    source == SOURCE_SENTINEL ? sentinel_fetch(&f, &status) :
 		    kql_fetch(&f, &status);
+	json_array_append(f.keep, incidents);
 	print_warnings(f.warnings, NULL);
 
 	if (list) {
@@ -411,5 +413,6 @@ main(int argc, char *argv[])
 	json_decref(incidents);
 	json_decref(f.errors);
 	json_decref(f.warnings);
+	json_decref(f.keep);
 	return cli_exit(rc);
 }

@@ -267,9 +267,13 @@ normalise(json_t *v, const char *source, struct fetch *f)
 	json_t *out = incident_normalise(v, source, f->warnings, err,
 	    sizeof(err));
 
-	if (out == NULL)
+	/* v is the caller's, but a failure here ends the program. */
+
+	if (out == NULL) {
+		json_decref(v);
 		cli_die(EXIT_UPSTREAM, "%s: unexpected answer: %s", source,
 		    err);
+	}
 	return out;
 }
 
@@ -330,6 +334,8 @@ graph_fetch(struct fetch *f, int *status)
 	    a.base, f->number);
 	inc = api_call(&a, "GET", url, why, sizeof(why), &code);
 	free(url);
+	if (inc != NULL)
+		json_array_append(f->keep, inc);
 	if (inc == NULL && code == EXIT_NOTFOUND) {
 		api_release(&a);
 		cli_die(EXIT_NOTFOUND, "incident %s not found in Microsoft "
@@ -364,6 +370,7 @@ graph_list(struct fetch *f, int *status)
 	json_t *items = json_array(), *out;
 
 	(void)status;
+	json_array_append(f->keep, items);
 	graph_init(&a);
 	api_pages(&a, xprintf("%s/v1.0/security/incidents?$expand=alerts&"
 	    "$top=50&$filter=lastUpdateDateTime%%20ge%%20%s", a.base,
@@ -524,6 +531,7 @@ sentinel_fetch(struct fetch *f, int *status)
 		fd.number = f->number;
 		fd.found = NULL;
 		items = json_array();
+		json_array_append(f->keep, items);
 		api_pages(&a, xprintf("%s/incidents?api-version=%s&$filter="
 		    "properties/incidentNumber%%20eq%%20%lld", a.base, version,
 		    f->number), "nextLink", items, find_number, &fd);
@@ -532,6 +540,8 @@ sentinel_fetch(struct fetch *f, int *status)
 			inc = json_incref(fd.found);
 		json_decref(items);
 	}
+	if (inc != NULL)
+		json_array_append(f->keep, inc);
 	if (inc == NULL) {
 		api_release(&a);
 		cli_die(EXIT_NOTFOUND, "incident %s not found in the Sentinel "
@@ -539,7 +549,6 @@ sentinel_fetch(struct fetch *f, int *status)
 		    config_get("SENTINEL_WORKSPACE_NAME"));
 	}
 	if (jx_nstr(inc, "name") == NULL) {
-		json_decref(inc);
 		api_die(&a, EXIT_UPSTREAM, "getting the incident",
 		    "the incident has no name (GUID)");
 	}
@@ -560,6 +569,7 @@ sentinel_list(struct fetch *f, int *status)
 	json_t *items = json_array(), *out;
 
 	(void)status;
+	json_array_append(f->keep, items);
 	sentinel_init(&a, &version);
 	api_pages(&a, xprintf("%s/incidents?api-version=%s&$filter="
 	    "properties/lastModifiedTimeUtc%%20ge%%20%s&$orderby="
