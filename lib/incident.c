@@ -1109,8 +1109,8 @@ feed_object(struct norm *n, const json_t *o, int depth, int strict)
 	}
 	if (strict) {
 		if (jx_type(o) != NULL && strchr(jx_type(o), '/') == NULL)
-			snprintf(n->err, n->errsz, "a record of type \"%.40s\" is not "
-			    "an incident", jx_type(o));
+			snprintf(n->err, n->errsz, "a record of type "
+			    "\"%.40s\" is not an incident", jx_type(o));
 		else
 			snprintf(n->err, n->errsz, "not an incident: expected "
 			    "a Sentinel or Graph incident, Log Analytics "

@@ -50,6 +50,13 @@ json_t	*sentinel_list(struct fetch *f, int *status);
 void	 fetch_error(struct fetch *f, const char *code, json_t *concerns,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/*
+ * Where a list starts (ticks): the incidents modified since then.  Created
+ * within --since means modified since then too, so that is the tighter
+ * bound when given; else the lookback.
+ */
+int64_t	 fetch_list_start(const struct fetch *f);
+
 /* "the last 90 days", "the last 36 hours": the lookback, for messages. */
 const char *fetch_window(const struct fetch *f);
 

@@ -286,7 +286,8 @@ kql_list(struct fetch *f, int *status)
 	size_t i, n;
 	int pass;
 
-	incident_duration_kql(f->lookback, window, sizeof(window));
+	incident_duration_kql(f->now - fetch_list_start(f), window,
+	    sizeof(window));
 	buf_init(&q);
 	buf_printf(&q, "SecurityIncident\n| where TimeGenerated > ago(%s)\n"
 	    "| summarize arg_max(TimeGenerated, *) by IncidentNumber", window);

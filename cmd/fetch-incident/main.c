@@ -103,6 +103,14 @@ fetch_error(struct fetch *f, const char *code, json_t *concerns,
 	    code, msg, concerns));
 }
 
+int64_t
+fetch_list_start(const struct fetch *f)
+{
+	if (f->filter.since != 0)
+		return f->filter.since;
+	return f->now - f->lookback;
+}
+
 const char *
 fetch_window(const struct fetch *f)
 {
@@ -366,11 +374,8 @@ main(int argc, char *argv[])
 			    snip(now));
 	} else
 		f.now = iso_now();
-	if (since != 0) {
+	if (since != 0)
 		f.filter.since = f.now - since;
-		if (since > f.lookback)
-			f.lookback = since;
-	}
 	f.warnings = json_array();
 	f.errors = json_array();
 	f.keep = json_array();

@@ -107,14 +107,27 @@ api_release(struct api *a)
 	a->base = NULL;
 }
 
-/* A next link is followed only on the host the token is for. */
-static int
-same_origin(const struct api *a, const char *url)
+/*
+ * The URL of a next page: an absolute link only on the host the token is
+ * for (the token goes with it), a path relative to that host.  A new
+ * string, or NULL when the link goes elsewhere.
+ */
+static char *
+next_url(const struct api *a, const char *link)
 {
 	size_t n = strlen(a->origin);
+	struct buf b;
 
-	return strncmp(url, a->origin, n) == 0 && (url[n] == '/' ||
-	    url[n] == '?' || url[n] == '\0');
+	if (link[0] == '/' && link[1] != '/') {
+		buf_init(&b);
+		buf_adds(&b, a->origin);
+		buf_adds(&b, link);
+		return buf_steal(&b);
+	}
+	if (strncmp(link, a->origin, n) == 0 && (link[n] == '/' ||
+	    link[n] == '?' || link[n] == '\0'))
+		return strdup(link);
+	return NULL;
 }
 
 static void
@@ -148,7 +161,14 @@ refusal(const struct http_response *res, char *out, size_t outsz)
 	const char *msg = jx_path_str(body, "error.message");
 	size_t i, n;
 
-	n = (size_t)snprintf(out, outsz, "%s", http_describe(res));
+	/* The status says it; the URL is in TRIAGE_DEBUG's trace. */
+	if (res->attempts > 1)
+		n = (size_t)snprintf(out, outsz, "HTTP %ld (after %d attempts)",
+		    res->status, res->attempts);
+	else
+		n = (size_t)snprintf(out, outsz, "HTTP %ld", res->status);
+	if (n >= outsz)
+		n = outsz - 1;
 	if (msg != NULL && n + 3 < outsz) {
 		out[n++] = ':';
 		out[n++] = ' ';
@@ -225,8 +245,8 @@ api_die(struct api *a, int code, const char *what, const char *why)
  * member) from url, appending each page's "value" to items.
  */
 static void
-api_pages(struct api *a, char *url, const char *nextkey, json_t *items,
-    int (*stop)(const json_t *items, void *ctx), void *ctx)
+api_pages(struct api *a, const char *what, char *url, const char *nextkey,
+    json_t *items, int (*stop)(const json_t *items, void *ctx), void *ctx)
 {
 	char why[512];
 	json_t *page;
@@ -236,25 +256,24 @@ api_pages(struct api *a, char *url, const char *nextkey, json_t *items,
 	for (n = 0; url != NULL; n++) {
 		if (n == MAX_PAGES) {
 			free(url);
-			api_die(a, EXIT_UPSTREAM, "listing incidents",
-			    "too many pages");
+			api_die(a, EXIT_UPSTREAM, what, "too many pages");
 		}
 		page = api_call(a, "GET", url, why, sizeof(why), &code);
 		free(url);
 		url = NULL;
 		if (page == NULL)
-			api_die(a, code, "listing incidents", why);
+			api_die(a, code, what, why);
 		json_array_extend(items, json_is_array(json_object_get(page,
 		    "value")) ? json_object_get(page, "value") : NULL);
 		next = jx_nstr(page, nextkey);
 		if (next != NULL && (stop == NULL || !stop(items, ctx))) {
-			if (!same_origin(a, next)) {
+			url = next_url(a, next);
+			if (url == NULL) {
 				json_decref(page);
-				api_die(a, EXIT_UPSTREAM, "listing incidents",
+				api_die(a, EXIT_UPSTREAM, what,
 				    "the next page is on another host; not "
 				    "followed");
 			}
-			url = strdup(next);
 		}
 		json_decref(page);
 	}
@@ -303,7 +322,7 @@ window_start(const struct fetch *f)
 {
 	static char t[48];
 
-	return iso_format(f->now - f->lookback, t, sizeof(t), 0);
+	return iso_format(fetch_list_start(f), t, sizeof(t), 0);
 }
 
 /* --- Microsoft Graph ---------------------------------------------------- */
@@ -347,13 +366,14 @@ graph_fetch(struct fetch *f, int *status)
 	alerts = json_object_get(inc, "alerts");
 	if (jx_nstr(inc, "alerts@odata.nextLink") != NULL &&
 	    json_is_array(alerts)) {
-		const char *next = jx_nstr(inc, "alerts@odata.nextLink");
+		char *next = next_url(&a, jx_str(inc,
+		    "alerts@odata.nextLink"));
 
-		if (!same_origin(&a, next))
+		if (next == NULL)
 			api_die(&a, EXIT_UPSTREAM, "getting the alerts",
 			    "the next page is on another host; not followed");
-		api_pages(&a, strdup(next), "@odata.nextLink", alerts, NULL,
-		    NULL);
+		api_pages(&a, "getting the alerts", next, "@odata.nextLink",
+		    alerts, NULL, NULL);
 	}
 	api_release(&a);
 	list = json_array();
@@ -372,9 +392,10 @@ graph_list(struct fetch *f, int *status)
 	(void)status;
 	json_array_append(f->keep, items);
 	graph_init(&a);
-	api_pages(&a, xprintf("%s/v1.0/security/incidents?$expand=alerts&"
-	    "$top=50&$filter=lastUpdateDateTime%%20ge%%20%s", a.base,
-	    window_start(f)), "@odata.nextLink", items, NULL, NULL);
+	api_pages(&a, "listing incidents", xprintf("%s/v1.0/security/"
+	    "incidents?$expand=alerts&$top=50&$filter=lastUpdateDateTime"
+	    "%%20ge%%20%s", a.base, window_start(f)), "@odata.nextLink", items,
+	    NULL, NULL);
 	api_release(&a);
 	out = normalise(items, "graph", f);
 	json_decref(items);
@@ -389,26 +410,29 @@ need(const char *name)
 	const char *v = config_get(name);
 
 	if (v == NULL)
-		cli_die(EXIT_USAGE, "--source sentinel needs %s (and "
-		    "AZURE_SUBSCRIPTION_ID, SENTINEL_RESOURCE_GROUP, "
-		    "SENTINEL_WORKSPACE_NAME)", name);
+		cli_die(EXIT_USAGE, "--source sentinel needs %s: the workspace "
+		    "is AZURE_SUBSCRIPTION_ID, SENTINEL_RESOURCE_GROUP and "
+		    "SENTINEL_WORKSPACE_NAME", name);
 	return v;
 }
 
-/* An ARM path segment, percent-encoded. */
+/*
+ * An ARM name into the path, checked against Azure's naming rules first:
+ * nothing from the environment can add a path segment or a query.
+ */
 static void
-segment(struct buf *b, const char *name, const char *s)
+segment(struct buf *b, const char *name, const char *s, const char *extra,
+    size_t max)
 {
-	size_t i;
+	size_t i, n = strlen(s);
 
-	if (strlen(s) > 256)
-		cli_die(EXIT_USAGE, "%s: too long", name);
-	for (i = 0; s[i] != '\0'; i++) {
-		if (isalnum((unsigned char)s[i]) || strchr("-._~()", s[i]))
-			buf_addc(b, s[i]);
-		else
-			buf_printf(b, "%%%02X", (unsigned char)s[i]);
-	}
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) &&
+		    strchr(extra, s[i]) == NULL)
+			break;
+	if (n == 0 || n > max || i < n || s[n - 1] == '.')
+		cli_die(EXIT_USAGE, "%s: '%.80s' is not a valid name", name, s);
+	buf_adds(b, s);
 }
 
 static void
@@ -435,9 +459,9 @@ sentinel_init(struct api *a, const char **version)
 	    "https://management.azure.com/.default");
 	buf_init(&b);
 	buf_printf(&b, "%s/subscriptions/%s/resourceGroups/", a->base, sub);
-	segment(&b, "SENTINEL_RESOURCE_GROUP", rg);
+	segment(&b, "SENTINEL_RESOURCE_GROUP", rg, "-_.()", 90);
 	buf_adds(&b, "/providers/Microsoft.OperationalInsights/workspaces/");
-	segment(&b, "SENTINEL_WORKSPACE_NAME", ws);
+	segment(&b, "SENTINEL_WORKSPACE_NAME", ws, "-", 63);
 	buf_adds(&b, "/providers/Microsoft.SecurityInsights");
 	free(a->base);
 	a->base = buf_steal(&b);
@@ -532,9 +556,10 @@ sentinel_fetch(struct fetch *f, int *status)
 		fd.found = NULL;
 		items = json_array();
 		json_array_append(f->keep, items);
-		api_pages(&a, xprintf("%s/incidents?api-version=%s&$filter="
-		    "properties/incidentNumber%%20eq%%20%lld", a.base, version,
-		    f->number), "nextLink", items, find_number, &fd);
+		api_pages(&a, "finding the incident", xprintf("%s/incidents?"
+		    "api-version=%s&$filter=properties/incidentNumber%%20eq"
+		    "%%20%lld", a.base, version, f->number), "nextLink", items,
+		    find_number, &fd);
 		find_number(items, &fd);
 		if (fd.found != NULL)
 			inc = json_incref(fd.found);
@@ -571,10 +596,10 @@ sentinel_list(struct fetch *f, int *status)
 	(void)status;
 	json_array_append(f->keep, items);
 	sentinel_init(&a, &version);
-	api_pages(&a, xprintf("%s/incidents?api-version=%s&$filter="
-	    "properties/lastModifiedTimeUtc%%20ge%%20%s&$orderby="
-	    "properties/createdTimeUtc%%20desc&$top=1000", a.base, version,
-	    window_start(f)), "nextLink", items, NULL, NULL);
+	api_pages(&a, "listing incidents", xprintf("%s/incidents?"
+	    "api-version=%s&$filter=properties/lastModifiedTimeUtc%%20ge%%20%s"
+	    "&$orderby=properties/createdTimeUtc%%20desc&$top=1000", a.base,
+	    version, window_start(f)), "nextLink", items, NULL, NULL);
 	api_release(&a);
 	out = normalise(items, "sentinel", f);
 	json_decref(items);

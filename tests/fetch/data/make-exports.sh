@@ -165,3 +165,11 @@ jq -rn --arg guid "$guid" --arg alert "$alert" --arg ent "$ent" '
  "11/28/2026, 7:58:40.000 AM","11/28/2026, 7:59:02.000 AM",
  "11/28/2026, 8:02:11.000 AM","11/28/2026, 8:05:40.120 AM"] | @csv' |
     sed 's/$/\r/' > portal-joined.csv
+
+# The Sentinel REST answers, one file per call, for the mock: the incident
+# (GET .../incidents/{id}), its alerts (POST .../alerts) and its entities
+# (POST .../entities).
+jq '{id, name, etag, type, properties}' rest-incident.json > sentinel-incident.json
+jq '{value: .alerts}' rest-incident.json > sentinel-alerts.json
+jq '{entities: .entities, metaData: (.entities | group_by(.kind) |
+    map({entityKind: .[0].kind, count: length}))}' rest-incident.json > sentinel-entities.json
