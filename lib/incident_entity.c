@@ -27,7 +27,7 @@
 #define NAMES(...)	((const char *const[]){ __VA_ARGS__, NULL })
 
 /* Resolving references copies at most this many JSON nodes per list. */
-#define RESOLVE_BUDGET	200000
+#define RESOLVE_BUDGET	50000
 /* Nesting deeper than this is not followed (real data nests 3 or 4). */
 #define MAX_DEPTH	32
 /* An entity keeps at most this many original objects under "raw". */
@@ -1166,12 +1166,27 @@ child(const struct walk *w, const json_t *p, const char *sa, const char *rest)
 	return v;
 }
 
+/*
+ * What a node is remembered by: its $id (SA) or ARM id (REST), else the
+ * node itself, so that an entity nested without an id and reached twice
+ * (by name and by the walk over its parent's members) is walked once.
+ */
 static int
 memo_key(const struct walk *w, const json_t *node, char *out, size_t outsz)
 {
+	int r;
+
 	if (w->rest)
-		return inc_text(json_object_get(node, "id"), out, outsz);
-	return ref_text(node, "$id", out, outsz);
+		r = inc_text(json_object_get(node, "id"), out, outsz);
+	else
+		r = ref_text(node, "$id", out, outsz);
+	if (r == 0 && strlen(out) + 3 < outsz) {
+		memmove(out + 3, out, strlen(out) + 1);
+		memcpy(out, "id:", 3);
+		return 0;
+	}
+	snprintf(out, outsz, "at:%p", (const void *)node);
+	return 0;
 }
 
 /* Every linked entity not handled by name: nested objects with a Type
@@ -1257,6 +1272,13 @@ walk_entity(struct walk *w, const json_t *node, int depth)
 	if (has_id)
 		json_object_set_new(w->memo, id, json_integer(-2));
 	type = w->rest ? jx_str(node, "kind") : inc_str(node, NAMES("Type"));
+	if (type == NULL) {
+		/* Not an entity (or what is left of one cut short). */
+		if (depth == 0)
+			inc_warn(w->s->warnings, "entities: an item without "
+			    "a %s; skipped", w->rest ? "kind" : "Type");
+		return -1;
+	}
 	kind = kind_norm(type);
 	refs_init(&r);
 	f = json_object();

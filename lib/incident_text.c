@@ -115,7 +115,7 @@ inc_dyn(const json_t *v)
 		;
 	if (i == n || (s[i] != '{' && s[i] != '['))
 		return NULL;
-	return json_loadb(s, n, 0, NULL);
+	return json_loadb(s, n, JSON_ALLOW_NUL, NULL);
 }
 
 json_t *
@@ -136,12 +136,18 @@ inc_warn(json_t *warnings, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
+	size_t i;
 
-	if (warnings == NULL || json_array_size(warnings) >= 1000)
+	if (warnings == NULL || json_array_size(warnings) >= 100)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* Hostile input repeats its faults: say each once. */
+	for (i = 0; i < json_array_size(warnings); i++)
+		if (strcmp(json_string_value(json_array_get(warnings, i)),
+		    msg) == 0)
+			return;
 	json_array_append_new(warnings, jx_string_lossy(msg, strlen(msg)));
 }
 
@@ -408,8 +414,8 @@ parse_json_values(const char *text, size_t len, const char *name, char *err,
 			json_decref(values);
 			return NULL;
 		}
-		v = json_loadb(text + off, len - off, JSON_DISABLE_EOF_CHECK,
-		    &je);
+		v = json_loadb(text + off, len - off, JSON_DISABLE_EOF_CHECK |
+		    JSON_ALLOW_NUL, &je);
 		if (v == NULL) {
 			size_t at = off + (size_t)(je.position > 0 ?
 			    je.position : 0);

@@ -23,6 +23,7 @@
 #include "log.h"
 #include "paths.h"
 #include "proc.h"
+#include "term.h"
 
 #ifndef PATH_MAX
 #define PATH_MAX	4096
@@ -43,18 +44,32 @@ kql_program(char *buf, size_t bufsz)
 	return buf;
 }
 
-/* Relays the child's stderr, line by line, as it is our own tool's. */
+/* s (may be NULL) with control characters made '?', at most outsz-1
+ * bytes: service text for a terminal. */
+static void
+safe_text(const char *s, char *out, size_t outsz)
+{
+	size_t i;
+
+	for (i = 0; s != NULL && s[i] != '\0' && i + 1 < outsz; i++)
+		out[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' :
+		    s[i];
+	out[i] = '\0';
+}
+
+/* Relays the child's stderr as it is (its messages are already for
+ * people), but with no control characters that could drive a terminal. */
 static void
 relay(const char *err)
 {
-	const char *p = err, *nl;
+	size_t n;
 
-	while (p != NULL && *p != '\0') {
-		nl = strchr(p, '\n');
-		fprintf(stderr, "%.*s\n", nl != NULL ? (int)(nl - p) :
-		    (int)strlen(p), p);
-		p = nl != NULL ? nl + 1 : NULL;
-	}
+	if (err == NULL || *err == '\0')
+		return;
+	term_put_safe(stderr, err, 1);
+	n = strlen(err);
+	if (err[n - 1] != '\n')
+		fputc('\n', stderr);
 }
 
 /*
@@ -70,7 +85,7 @@ run_query(struct fetch *f, const char *query, int *status)
 	struct proc_result res;
 	json_t *req, *resp;
 	json_error_t je;
-	char *line;
+	char *line, msg[512];
 	int code;
 
 	argv[0] = kql_program(prog, sizeof(prog));
@@ -98,6 +113,10 @@ run_query(struct fetch *f, const char *query, int *status)
 	if (res.status != 0) {
 		relay(res.err);
 		code = res.timed_out ? EXIT_UPSTREAM : res.status;
+		/* Its "not found" is the workspace: configuration, and not
+		 * to be taken for the incident's. */
+		if (code == EXIT_NOTFOUND)
+			code = EXIT_USAGE;
 		if (res.timed_out)
 			cli_warn("%s did not answer within %ld s", argv[0],
 			    KQL_DEADLINE_MS / 1000);
@@ -109,6 +128,31 @@ run_query(struct fetch *f, const char *query, int *status)
 	resp = res.out_truncated ? NULL : json_loadb(res.out, res.out_len,
 	    JSON_DISABLE_EOF_CHECK, &je);
 	proc_result_release(&res);
+	if (json_is_object(json_object_get(resp, "error"))) {
+		/* A failed request answered in JSON: its code says why. */
+		static const struct {
+			const char *code;
+			int exit;
+		} codes[] = {
+			{ "bad_query", EXIT_DATA }, { "bad_request", EXIT_DATA },
+			{ "auth", EXIT_AUTH }, { "not_found", EXIT_USAGE },
+			{ "upstream", EXIT_UPSTREAM },
+		};
+		const char *c = jx_path_str(resp, "error.code");
+		size_t i;
+
+		code = EXIT_FAIL;
+		for (i = 0; c != NULL && i < sizeof(codes) / sizeof(codes[0]);
+		    i++)
+			if (strcmp(c, codes[i].code) == 0)
+				code = codes[i].exit;
+		safe_text(jx_path_str(resp, "error.message"), msg,
+		    sizeof(msg));
+		cli_warn("%s: %s", argv[0], msg[0] != '\0' ? msg :
+		    "the query failed");
+		json_decref(resp);
+		exit(code);
+	}
 	if (!json_is_object(resp) ||
 	    !json_is_array(json_object_get(resp, "rows")) ||
 	    !json_is_array(json_object_get(resp, "columns"))) {
