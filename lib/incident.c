@@ -1369,25 +1369,25 @@ created_ticks(const json_t *s)
 	return INT64_MIN;
 }
 
+/* A summary with its sort keys worked out once. */
+struct sorted {
+	json_t		*s;
+	int		 rank;
+	int64_t		 created;
+	long long	 number;
+};
+
 static int
 summary_cmp(const void *pa, const void *pb)
 {
-	const json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
-	int ra = severity_rank(jx_str(a, "severity"));
-	int rb = severity_rank(jx_str(b, "severity"));
-	int64_t ta, tb;
-	long long na, nb;
+	const struct sorted *a = pa, *b = pb;
 
-	if (ra != rb)
-		return ra > rb ? -1 : 1;
-	ta = created_ticks(a);
-	tb = created_ticks(b);
-	if (ta != tb)
-		return ta > tb ? -1 : 1;
-	na = jx_int(a, "number", -1);
-	nb = jx_int(b, "number", -1);
-	if (na != nb)
-		return na > nb ? -1 : 1;
+	if (a->rank != b->rank)
+		return a->rank > b->rank ? -1 : 1;
+	if (a->created != b->created)
+		return a->created > b->created ? -1 : 1;
+	if (a->number != b->number)
+		return a->number > b->number ? -1 : 1;
 	return 0;
 }
 
@@ -1395,20 +1395,24 @@ void
 incident_sort_summaries(json_t *summaries)
 {
 	size_t n = json_array_size(summaries), i;
-	json_t **v;
+	struct sorted *v;
 
 	if (n < 2)
 		return;
 	v = malloc(n * sizeof(*v));
 	if (v == NULL)
 		return;
-	for (i = 0; i < n; i++)
-		v[i] = json_incref(json_array_get(summaries, i));
+	for (i = 0; i < n; i++) {
+		v[i].s = json_incref(json_array_get(summaries, i));
+		v[i].rank = severity_rank(jx_str(v[i].s, "severity"));
+		v[i].created = created_ticks(v[i].s);
+		v[i].number = jx_int(v[i].s, "number", -1);
+	}
 	/* qsort is not stable; the number breaks ties deterministically
 	 * except between equal incidents, which are interchangeable. */
 	qsort(v, n, sizeof(*v), summary_cmp);
 	json_array_clear(summaries);
 	for (i = 0; i < n; i++)
-		json_array_append_new(summaries, v[i]);
+		json_array_append_new(summaries, v[i].s);
 	free(v);
 }

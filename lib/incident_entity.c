@@ -37,6 +37,7 @@ struct ent {
 	const char	*kind;		/* static string */
 	json_t		*fields;	/* the kind's normalised fields */
 	json_t		*alert_ids;	/* strings */
+	json_t		*alert_set;	/* the same, as a set */
 	json_t		*raw;		/* the original objects */
 	json_t		*keys;		/* strings this entity is known by */
 	size_t		 raw_omitted;
@@ -75,6 +76,7 @@ struct walk {
 	json_t		*memo;		/* $id or ARM id -> index (-2: busy) */
 	json_t		*restmap;	/* ARM id -> entity (REST) */
 	json_t		*mentioned;	/* indices, in order */
+	json_t		*mset;		/* the same, as a set */
 };
 
 static void
@@ -774,6 +776,7 @@ entset_free(struct entset *s)
 	for (i = 0; i < s->n; i++) {
 		json_decref(s->v[i].fields);
 		json_decref(s->v[i].alert_ids);
+		json_decref(s->v[i].alert_set);
 		json_decref(s->v[i].raw);
 		json_decref(s->v[i].keys);
 		free(s->v[i].mde);
@@ -818,26 +821,44 @@ append_unique_str(json_t *arr, const char *s)
 	json_array_append_new(arr, json_string(s));
 }
 
+/* Records that alert_id names e (once; entities named by hundreds of
+ * alerts are common). */
 static void
-ent_add_raw(struct ent *e, const json_t *raw)
+ent_note_alert(struct ent *e, const char *alert_id)
+{
+	if (alert_id == NULL || json_object_get(e->alert_set, alert_id) != NULL)
+		return;
+	json_object_set_new(e->alert_set, alert_id, json_true());
+	json_array_append_new(e->alert_ids, json_string(alert_id));
+}
+
+/*
+ * Keeps an original object under raw, once.  The resolved Entities are
+ * private copies and are kept by reference; anything else (the caller's
+ * input) is copied.
+ */
+static void
+ent_add_raw(struct ent *e, const json_t *raw, int shared)
 {
 	size_t i;
 
 	if (raw == NULL)
 		return;
 	for (i = 0; i < json_array_size(e->raw); i++)
-		if (json_equal(json_array_get(e->raw, i), raw))
+		if (json_array_get(e->raw, i) == raw ||
+		    json_equal(json_array_get(e->raw, i), raw))
 			return;
 	if (json_array_size(e->raw) >= MAX_RAW) {
 		e->raw_omitted++;
 		return;
 	}
-	json_array_append_new(e->raw, json_deep_copy(raw));
+	json_array_append_new(e->raw, shared ? json_incref((json_t *)raw) :
+	    json_deep_copy(raw));
 }
 
 static void
 ent_merge(struct entset *s, long idx, json_t *f, const struct refs *r,
-    const json_t *raw, const char *alert_id)
+    const json_t *raw, int shared, const char *alert_id)
 {
 	struct ent *e = &s->v[idx];
 	struct refs er;
@@ -860,8 +881,8 @@ ent_merge(struct entset *s, long idx, json_t *f, const struct refs *r,
 		e->derived = r->derived;
 	if (e->mde == NULL && r->mde != NULL)
 		e->mde = strdup(r->mde);
-	append_unique_str(e->alert_ids, alert_id);
-	ent_add_raw(e, raw);
+	ent_note_alert(e, alert_id);
+	ent_add_raw(e, raw, shared);
 	/* What was learnt may be new keys (a SID, a hash). */
 	refs_init(&er);
 	er.host = e->host;
@@ -881,12 +902,12 @@ ent_merge(struct entset *s, long idx, json_t *f, const struct refs *r,
 }
 
 /*
- * Adds an entity (f is stolen; raw is copied) or merges it into the one it
- * is.  Returns its index, or -1 when memory ran out.
+ * Adds an entity (f is stolen; raw is kept, see ent_add_raw) or merges it
+ * into the one it is.  Returns its index, or -1 when memory ran out.
  */
 static long
 ent_add(struct entset *s, const char *kind, json_t *f, const struct refs *r,
-    const json_t *raw, const char *alert_id)
+    const json_t *raw, int shared, const char *alert_id)
 {
 	json_t *keys, *list;
 	struct ent *e;
@@ -904,7 +925,7 @@ ent_add(struct entset *s, const char *kind, json_t *f, const struct refs *r,
 			if (strcmp(s->v[idx].kind, kind) != 0 ||
 			    ent_conflicts(&s->v[idx], f, r))
 				continue;
-			ent_merge(s, idx, f, r, raw, alert_id);
+			ent_merge(s, idx, f, r, raw, shared, alert_id);
 			json_decref(keys);
 			json_decref(f);
 			return idx;
@@ -928,6 +949,7 @@ ent_add(struct entset *s, const char *kind, json_t *f, const struct refs *r,
 	e->kind = kind;
 	e->fields = f;
 	e->alert_ids = json_array();
+	e->alert_set = json_object();
 	e->raw = json_array();
 	e->keys = keys;
 	e->account = r->account;
@@ -937,8 +959,8 @@ ent_add(struct entset *s, const char *kind, json_t *f, const struct refs *r,
 	e->derived = r->derived;
 	e->merged_into = -1;
 	e->mde = r->mde != NULL ? strdup(r->mde) : NULL;
-	append_unique_str(e->alert_ids, alert_id);
-	ent_add_raw(e, raw);
+	ent_note_alert(e, alert_id);
+	ent_add_raw(e, raw, shared);
 	index_keys(s, keys, idx);
 	return idx;
 }
@@ -946,13 +968,14 @@ ent_add(struct entset *s, const char *kind, json_t *f, const struct refs *r,
 static void
 mention(struct walk *w, long idx)
 {
-	size_t i;
+	char key[32];
 
 	if (idx < 0 || w->mentioned == NULL)
 		return;
-	for (i = 0; i < json_array_size(w->mentioned); i++)
-		if (json_integer_value(json_array_get(w->mentioned, i)) == idx)
-			return;
+	snprintf(key, sizeof(key), "%ld", idx);
+	if (json_object_get(w->mset, key) != NULL)
+		return;
+	json_object_set_new(w->mset, key, json_true());
 	json_array_append_new(w->mentioned, json_integer(idx));
 }
 
@@ -974,17 +997,25 @@ derive_domain(struct walk *w, long url_idx)
 	domain_fields(f, f);	/* lower case, no trailing dot */
 	refs_init(&r);
 	r.derived = url_idx;
-	d = ent_add(w->s, "domain", f, &r, NULL, w->alert_id);
+	d = ent_add(w->s, "domain", f, &r, NULL, 0, w->alert_id);
 	mention(w, d);
 }
 
 /* --- SecurityAlert.Entities: resolving $ref ----------------------------- */
 
+/*
+ * Each entity is copied once: a later reference to it shares that copy
+ * (and pays for its size from the budget, so what is eventually written
+ * out stays bounded too).  A copy in which a cycle or the depth limit cut
+ * something short depends on where it was made, and is not shared.
+ */
 struct resolver {
 	json_t	*map;		/* $id -> object (borrowed) */
 	json_t	*busy;		/* $ids being copied: a cycle if met again */
+	json_t	*done;		/* $id -> [copy, nodes]: copies to share */
 	json_t	*warnings;
-	size_t	 budget;
+	size_t	 budget;	/* nodes the copies may still expand to */
+	size_t	 cuts;		/* things left unresolved so far */
 	int	 exhausted;
 };
 
@@ -1025,12 +1056,12 @@ resolve_map(struct resolver *r, const json_t *node, int depth)
 static json_t *
 resolve_copy(struct resolver *r, const json_t *node, int depth)
 {
-	const json_t *target;
+	const json_t *target, *done;
 	const char *k;
 	json_t *v, *out;
 	char id[64];
-	size_t i;
-	int own;
+	size_t i, start = r->budget, cuts = r->cuts, size;
+	int own, canonical;
 
 	if (r->budget == 0 || depth > MAX_DEPTH) {
 		if (!r->exhausted)
@@ -1038,6 +1069,7 @@ resolve_copy(struct resolver *r, const json_t *node, int depth)
 			    "deep or expand too far; the rest are left as "
 			    "they are");
 		r->exhausted = 1;
+		r->cuts++;
 		return json_null();
 	}
 	r->budget--;
@@ -1065,12 +1097,24 @@ resolve_copy(struct resolver *r, const json_t *node, int depth)
 		if (json_object_get(r->busy, id) != NULL) {
 			warn_snip(r->warnings, "entities: $ref \"%s\" refers "
 			    "to itself through a cycle; left unresolved", id);
+			r->cuts++;
 			return json_deep_copy(node);
 		}
+		r->budget++;		/* the reference itself is not copied */
 		return resolve_copy(r, target, depth + 1);
 	}
 	own = ref_text(node, "$id", id, sizeof(id)) == 0 &&
 	    json_object_get(r->busy, id) == NULL;
+	canonical = own && json_object_get(r->map, id) == node;
+	if (canonical && (done = json_object_get(r->done, id)) != NULL) {
+		size = (size_t)json_integer_value(json_array_get(done, 1));
+		if (size > start) {
+			r->budget = 0;
+			return resolve_copy(r, node, depth);	/* exhausted */
+		}
+		r->budget = start - size;
+		return json_incref(json_array_get(done, 0));
+	}
 	if (own)
 		json_object_set_new(r->busy, id, json_true());
 	out = json_object();
@@ -1078,6 +1122,9 @@ resolve_copy(struct resolver *r, const json_t *node, int depth)
 		json_object_set_new(out, k, resolve_copy(r, v, depth + 1));
 	if (own)
 		json_object_del(r->busy, id);
+	if (canonical && r->cuts == cuts)
+		json_object_set_new(r->done, id, json_pack("[O,I]", out,
+		    (json_int_t)(start - r->budget)));
 	return out;
 }
 
@@ -1105,6 +1152,7 @@ incident_entities_resolve(const json_t *entities, json_t *warnings)
 	memset(&r, 0, sizeof(r));
 	r.map = json_object();
 	r.busy = json_object();
+	r.done = json_object();
 	r.warnings = warnings;
 	r.budget = RESOLVE_BUDGET;
 	resolve_map(&r, list, 0);
@@ -1132,6 +1180,7 @@ incident_entities_resolve(const json_t *entities, json_t *warnings)
 		json_array_append_new(out, e);
 	}
 	json_decref(seen);
+	json_decref(r.done);
 	json_decref(r.busy);
 	json_decref(r.map);
 	json_decref(list);
@@ -1322,7 +1371,7 @@ walk_entity(struct walk *w, const json_t *node, int depth)
 	mention(w, r.image);
 	mention(w, r.parent);
 	walk_nested(w, p, depth + 1);
-	idx = ent_add(w->s, kind, f, &r, node, w->alert_id);
+	idx = ent_add(w->s, kind, f, &r, node, !w->rest, w->alert_id);
 	if (has_id)
 		json_object_set_new(w->memo, id, json_integer(idx));
 	mention(w, idx);
@@ -1340,6 +1389,7 @@ walk_init(struct walk *w, struct entset *s, int rest, const char *alert_id)
 	w->alert_id = alert_id;
 	w->memo = json_object();
 	w->mentioned = json_array();
+	w->mset = json_object();
 }
 
 static json_t *
@@ -1347,6 +1397,7 @@ walk_done(struct walk *w)
 {
 	json_decref(w->memo);
 	json_decref(w->restmap);
+	json_decref(w->mset);
 	return w->mentioned;
 }
 
@@ -1433,7 +1484,7 @@ graph_account(struct walk *w, const json_t *ua, const json_t *raw)
 		return -1;
 	}
 	refs_init(&r);
-	idx = ent_add(w->s, "account", f, &r, raw, w->alert_id);
+	idx = ent_add(w->s, "account", f, &r, raw, 0, w->alert_id);
 	mention(w, idx);
 	return idx;
 }
@@ -1456,7 +1507,7 @@ graph_file(struct walk *w, const json_t *fd, const char *mde,
 	}
 	refs_init(&r);
 	r.mde = mde;
-	idx = ent_add(w->s, "file", f, &r, raw, w->alert_id);
+	idx = ent_add(w->s, "file", f, &r, raw, 0, w->alert_id);
 	mention(w, idx);
 	return idx;
 }
@@ -1539,7 +1590,7 @@ graph_evidence(struct walk *w, const json_t *ev)
 		set_new(f, "original_type", *t != '\0' ? json_string(t) :
 		    NULL);
 	}
-	idx = ent_add(w->s, kind, f, &r, ev, w->alert_id);
+	idx = ent_add(w->s, kind, f, &r, ev, 0, w->alert_id);
 	mention(w, idx);
 	if (idx >= 0 && strcmp(kind, "url") == 0)
 		derive_domain(w, idx);
@@ -1622,7 +1673,7 @@ fold_hashes(struct entset *s)
 	const char *alg, *val;
 	json_t *list;
 	struct buf b;
-	size_t i, j;
+	size_t i, j, k;
 	long f;
 
 	for (i = 0; i < s->n; i++) {
@@ -1643,11 +1694,9 @@ fold_hashes(struct entset *s)
 			    s->v[f].merged_into >= 0)
 				continue;
 			e->merged_into = f;
-			for (size_t k = 0; k < json_array_size(e->alert_ids);
-			    k++)
-				append_unique_str(s->v[f].alert_ids,
-				    json_string_value(json_array_get(
-				    e->alert_ids, k)));
+			for (k = 0; k < json_array_size(e->alert_ids); k++)
+				ent_note_alert(&s->v[f], json_string_value(
+				    json_array_get(e->alert_ids, k)));
 			break;
 		}
 	}
