@@ -20,6 +20,7 @@
 #include "incident_int.h"
 #include "isotime.h"
 #include "jsonx.h"
+#include "utf8.h"
 
 /* --- shared lookups ----------------------------------------------------- */
 
@@ -304,42 +305,6 @@ incident_duration_kql(int64_t ticks, char *out, size_t outsz)
 
 /* --- text: JSON, NDJSON, CSV -------------------------------------------- */
 
-/* The byte length of the valid UTF-8 sequence at p, or 0. */
-static size_t
-utf8_seq(const unsigned char *p, size_t n)
-{
-	size_t len, i;
-	uint32_t c;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		len = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		len = 3;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	if (len == 3) {
-		c = ((uint32_t)(p[0] & 0x0f) << 12) |
-		    ((uint32_t)(p[1] & 0x3f) << 6);
-		if (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))
-			return 0;
-	} else if (len == 4) {
-		c = ((uint32_t)(p[0] & 0x07) << 18) |
-		    ((uint32_t)(p[1] & 0x3f) << 12);
-		if (c < 0x10000 || c > 0x10ffff)
-			return 0;
-	}
-	return len;
-}
-
 /*
  * text with invalid UTF-8 made U+FFFD.  Returns text itself when it is
  * valid, else a new buffer in *fixed (free it).
@@ -354,14 +319,14 @@ utf8_clean(const char *text, size_t len, char **fixed, size_t *outlen)
 	*fixed = NULL;
 	*outlen = len;
 	for (i = 0; i < len; i += n)
-		if ((n = utf8_seq(p + i, len - i)) == 0)
+		if ((n = utf8_decode(p + i, len - i, NULL)) == 0)
 			break;
 	if (i == len)
 		return text;
 	buf_init(&b);
 	buf_add(&b, text, i);
 	for (; i < len; i += n) {
-		if ((n = utf8_seq(p + i, len - i)) == 0) {
+		if ((n = utf8_decode(p + i, len - i, NULL)) == 0) {
 			buf_adds(&b, "\xef\xbf\xbd");
 			n = 1;
 		} else
