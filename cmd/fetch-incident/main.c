@@ -114,18 +114,23 @@ fetch_list_start(const struct fetch *f)
 const char *
 fetch_window(const struct fetch *f)
 {
+	static const struct {
+		long long secs;
+		const char *unit;
+	} units[] = {
+		{ 86400, "day" }, { 3600, "hour" }, { 60, "minute" },
+		{ 1, "second" }
+	};
 	static char text[64];
-	long long s = (long long)(f->lookback / TICKS_PER_SEC);
+	long long s = (long long)(f->lookback / TICKS_PER_SEC), n;
+	size_t i;
 
-	if (s % 86400 == 0)
-		snprintf(text, sizeof(text), "the last %lld day%s", s / 86400,
-		    s / 86400 == 1 ? "" : "s");
-	else if (s % 3600 == 0)
-		snprintf(text, sizeof(text), "the last %lld hours", s / 3600);
-	else if (s % 60 == 0)
-		snprintf(text, sizeof(text), "the last %lld minutes", s / 60);
-	else
-		snprintf(text, sizeof(text), "the last %lld seconds", s);
+	for (i = 0; i < sizeof(units) / sizeof(units[0]) - 1; i++)
+		if (s % units[i].secs == 0)
+			break;
+	n = s / units[i].secs;
+	snprintf(text, sizeof(text), "the last %lld %s%s", n, units[i].unit,
+	    n == 1 ? "" : "s");
 	return text;
 }
 

@@ -21,6 +21,7 @@
 #include "incident.h"
 #include "isotime.h"
 #include "jsonx.h"
+#include "term.h"
 
 /* A service that keeps handing out next links is stopped here. */
 #define MAX_PAGES	500
@@ -73,11 +74,13 @@ api_init(struct api *a, const char *name, const char *env, const char *def,
 	memset(&tok, 0, sizeof(tok));
 	st = azauth_get_token(scope, &tok, &why);
 	if (st != AZAUTH_OK) {
-		fprintf(stderr, "%s: %s: no Azure token for %s\n",
-		    "triage-fetch-incident", name, scope);
-		if (why.len > 0)
-			fprintf(stderr, "%s%s", buf_str(&why),
-			    why.data[why.len - 1] == '\n' ? "" : "\n");
+		cli_warn("%s: no Azure token for %s", name, scope);
+		if (why.len > 0) {
+			/* The token services' own words may be in it. */
+			term_put_safe(stderr, buf_str(&why), 1);
+			if (why.data[why.len - 1] != '\n')
+				fputc('\n', stderr);
+		}
 		buf_release(&why);
 		azauth_token_release(&tok);
 		exit(st == AZAUTH_UPSTREAM ? EXIT_UPSTREAM : EXIT_AUTH);
