@@ -33,6 +33,8 @@ struct api {
 	char		 origin[512];	/* scheme://host[:port] of base */
 	char		*auth;		/* "Authorization: Bearer ..." */
 	const char	*prefer;	/* a Prefer header, or NULL */
+	const char	*scope;		/* the token's */
+	char		 credential[16]; /* which credential gave it */
 };
 
 /* One request being built: its headers live here. */
@@ -86,6 +88,8 @@ api_init(struct api *a, const char *name, const char *env, const char *def,
 		exit(st == AZAUTH_UPSTREAM ? EXIT_UPSTREAM : EXIT_AUTH);
 	}
 	buf_release(&why);
+	a->scope = scope;
+	snprintf(a->credential, sizeof(a->credential), "%s", tok.credential);
 	buf_init(&b);
 	buf_printf(&b, "Authorization: Bearer %s", tok.access_token);
 	azauth_token_release(&tok);
@@ -216,6 +220,21 @@ answer(const struct http_response *res, int rc, char *why, size_t whysz,
 	return v;
 }
 
+/* A token the service refused (401) is not to be used again: the next
+ * run asks for a new one rather than take it from the cache. */
+static void
+api_check_token(const struct api *a, const struct http_response *res)
+{
+	struct azauth_token used;
+
+	if (res->status != 401)
+		return;
+	memset(&used, 0, sizeof(used));
+	snprintf(used.credential, sizeof(used.credential), "%s",
+	    a->credential);
+	azauth_forget(a->scope, &used);
+}
+
 static json_t *
 api_call(struct api *a, const char *method, const char *url, char *why,
     size_t whysz, int *code)
@@ -227,6 +246,7 @@ api_call(struct api *a, const char *method, const char *url, char *why,
 
 	call_init(&c, a, method, url);
 	rc = http_send(&c.req, &res);
+	api_check_token(a, &res);
 	v = answer(&res, rc, why, whysz, code);
 	http_response_release(&res);
 	return v;
@@ -517,6 +537,7 @@ sentinel_related(struct api *a, struct fetch *f, const char *version,
 	}
 	http_send_many(reqs, res, 2, 2);
 	for (i = 0; i < 2; i++) {
+		api_check_token(a, &res[i]);
 		v = answer(&res[i], res[i].status == 0 ? -1 : 0, why,
 		    sizeof(why), &code);
 		if (v == NULL) {
