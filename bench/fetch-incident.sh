@@ -39,6 +39,8 @@ ents=$(jq '.entities | length' "$work/big.out")
 out_size=$(wc -c < "$work/big.out")
 echo "fetch-incident: queue of 20,000" >&2
 queue=$(runstat 5 triage-fetch-incident -j "$work/queue.json" --list)
+load=$(cut -d ' ' -f 1 /proc/loadavg 2>/dev/null || echo '?')
+cores=$(nproc 2>/dev/null || echo '?')
 in_size=$(wc -c < "$work/alerts.json")
 csv_size=$(wc -c < "$data/alertlist.csv")
 q_size=$(wc -c < "$work/queue.json")
@@ -55,7 +57,7 @@ q_med=$1 q_rss=$4
 awk -v dm="$d_med" -v dr="$d_rss" -v rm="$r_med" -v rr="$r_rss" \
     -v bm="$b_med" -v br="$b_rss" -v qm="$q_med" -v qr="$q_rss" \
     -v is="$in_size" -v cs="$csv_size" -v qs="$q_size" -v os="$out_size" \
-    -v ents="$ents" '
+    -v ents="$ents" -v load="$load" -v cores="$cores" '
 function mb(kib) { return sprintf("%.1f MB", kib / 1024) }
 BEGIN {
 	print "## triage-fetch-incident: normalising incidents"
@@ -71,5 +73,6 @@ BEGIN {
 	printf "| `--list` over 20,000 SecurityIncident rows, %.1f MB (5 runs) | %.0f ms | %s |\n", qs / 1e6, qm, mb(qr)
 	print ""
 	printf "The 5,000-alert record is %.1f MB (each entity keeps at most 16 originals under raw).\n", os / 1e6
+	printf "Time grows linearly with the alerts. Load average when measured: %s on %s cores (wall times stretch with it).\n", load, cores
 }'
 rm -rf "$work"
