@@ -306,7 +306,7 @@ bind_params(sqlite3_stmt *st, const struct kql_sql *sql)
 
 /* One cell as Log Analytics sends it (azure-apis.md B.4). */
 static json_t *
-cell(sqlite3_stmt *st, int i, enum kql_type type, size_t *bytes)
+cell(sqlite3_stmt *st, int i, enum kql_type type, size_t *bytes, int raw)
 {
 	int t = sqlite3_column_type(st, i);
 	const char *s;
@@ -314,6 +314,21 @@ cell(sqlite3_stmt *st, int i, enum kql_type type, size_t *bytes)
 	double d;
 
 	*bytes += 8;
+	if (raw) {
+		switch (t) {
+		case SQLITE_NULL:
+			return json_null();
+		case SQLITE_INTEGER:
+			return json_integer(sqlite3_column_int64(st, i));
+		case SQLITE_FLOAT:
+			d = sqlite3_column_double(st, i);
+			return isfinite(d) ? json_real(d) : json_string("NaN");
+		default:
+			s = (const char *)sqlite3_column_text(st, i);
+			return jx_string_lossy(s ? s : "",
+			    (size_t)sqlite3_column_bytes(st, i));
+		}
+	}
 	if (t == SQLITE_NULL) {
 		if (type == KQL_T_STRING || type == KQL_T_GUID)
 			return json_string("");
@@ -406,8 +421,9 @@ infer_type(json_t *rows, size_t col)
 	return reals > 0 ? "real" : "long";
 }
 
-enum kql_exec_status
-kql_exec(const char *path, const char *query, size_t len,
+/* Runs query (KQL), or hand-written SQL when handsql is set. */
+static enum kql_exec_status
+run(const char *path, const char *query, size_t len, const char *handsql,
     const struct kql_exec_opts *opts, json_t **response, struct buf *err)
 {
 	enum kql_exec_status status = KQL_EXEC_FAIL;
@@ -457,7 +473,10 @@ kql_exec(const char *path, const char *query, size_t len,
 		}
 		topt.has_range = 1;
 	}
-	if (kql_compile(&a, query, len, &cat, &topt, &sql, msg,
+	if (handsql != NULL) {
+		memset(&sql, 0, sizeof(sql));
+		sql.sql = handsql;
+	} else if (kql_compile(&a, query, len, &cat, &topt, &sql, msg,
 	    sizeof(msg)) == -1) {
 		buf_adds(err, msg);
 		status = KQL_EXEC_SYNTAX;
@@ -501,6 +520,18 @@ kql_exec(const char *path, const char *query, size_t len,
 	max_rows = opts && opts->max_rows > 0 && opts->max_rows <
 	    KQL_EXEC_MAX_ROWS ? opts->max_rows : KQL_EXEC_MAX_ROWS;
 	ncols = sqlite3_column_count(st);
+	if (handsql != NULL) {
+		/* hand-written: name the columns after SQLite's names */
+		sql.cols = kql_arena_alloc(&a, ((size_t)ncols + 1) *
+		    sizeof(*sql.cols));
+		if (sql.cols == NULL)
+			goto nomem;
+		for (i = 0; i < (size_t)ncols; i++) {
+			sql.cols[i].name = sqlite3_column_name(st, (int)i);
+			sql.cols[i].type = KQL_T_UNKNOWN;
+		}
+		sql.ncols = (size_t)ncols;
+	}
 	if ((size_t)ncols != sql.ncols) {
 		buf_printf(err, "the translated query has %d columns, not %zu",
 		    ncols, sql.ncols);
@@ -525,7 +556,7 @@ kql_exec(const char *path, const char *query, size_t len,
 			goto nomem;
 		for (i = 0; i < (size_t)ncols; i++)
 			json_array_append_new(row, cell(st, (int)i,
-			    sql.cols[i].type, &bytes));
+			    sql.cols[i].type, &bytes, opts && opts->raw));
 		if (json_array_append_new(rows, row) == -1)
 			goto nomem;
 		nrows++;
@@ -569,4 +600,24 @@ out:
 	sqlite3_close(db);
 	kql_arena_release(&a);
 	return status;
+}
+
+enum kql_exec_status
+kql_exec(const char *path, const char *query, size_t len,
+    const struct kql_exec_opts *opts, json_t **response, struct buf *err)
+{
+	return run(path, query, len, NULL, opts, response, err);
+}
+
+enum kql_exec_status
+kql_exec_sql(const char *path, const char *sql,
+    const struct kql_exec_opts *opts, json_t **response, struct buf *err)
+{
+	struct kql_exec_opts o;
+
+	memset(&o, 0, sizeof(o));
+	if (opts != NULL)
+		o = *opts;
+	o.raw = 1;
+	return run(path, "", 0, sql, &o, response, err);
 }

@@ -41,6 +41,7 @@ struct kql_exec_opts {
 	const char	*timespan;	/* ISO-8601 interval or duration */
 	long		 max_rows;	/* 0: KQL_EXEC_MAX_ROWS */
 	long		 timeout_s;	/* 0: 600 */
+	int		 raw;		/* cells as SQLite holds them (tests) */
 };
 
 /*
@@ -51,6 +52,15 @@ struct kql_exec_opts {
  */
 enum kql_exec_status kql_exec(const char *path, const char *query,
 	    size_t len, const struct kql_exec_opts *opts, json_t **response,
+	    struct buf *err);
+
+/*
+ * Runs sql, a hand-written SELECT, on the same locked-down connection
+ * (for tests that check translations against SQL written by hand, and
+ * that prove the connection cannot write).  Rows come back raw.
+ */
+enum kql_exec_status kql_exec_sql(const char *path, const char *sql,
+	    const struct kql_exec_opts *opts, json_t **response,
 	    struct buf *err);
 
 /*

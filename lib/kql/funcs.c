@@ -1666,6 +1666,82 @@ f_url_decode(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 }
 
 static void
+f_url_encode(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	size_t n, i;
+	const char *s = str_arg(argv[0], &n);
+	struct buf b;
+
+	(void)argc;
+	buf_init(&b);
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (isalnum(c) || strchr("-_.~", c) != NULL)
+			buf_addc(&b, c);
+		else
+			buf_printf(&b, "%%%02X", c);
+	}
+	result_buf(ctx, &b);
+}
+
+static void
+f_tohex(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	char buf[40];
+	int width = argc > 1 ? sqlite3_value_int(argv[1]) : 0;
+
+	if (is_null(argv[0])) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	if (width < 0 || width > 32)
+		width = 0;
+	snprintf(buf, sizeof(buf), "%0*llx", width,
+	    (unsigned long long)sqlite3_value_int64(argv[0]));
+	sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
+}
+
+/* Fills o with the a=b&c=d pairs of a query string. */
+static void
+query_params(json_t *q, const char *p)
+{
+	while (*p != '\0' && *p != '#') {
+		const char *amp = p + strcspn(p, "&#");
+		const char *eq = memchr(p, '=', (size_t)(amp - p));
+		char *k = strndup(p, (size_t)((eq ? eq : amp) - p));
+
+		if (k != NULL && *k != '\0')
+			json_object_set_new(q, k, eq ? json_stringn(eq + 1,
+			    (size_t)(amp - eq - 1)) : json_string(""));
+		free(k);
+		p = *amp == '&' ? amp + 1 : amp;
+	}
+}
+
+static void
+f_parse_urlquery(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	size_t n;
+	const char *s = str_arg(argv[0], &n);
+	char *copy;
+	json_t *q;
+
+	(void)argc;
+	copy = strndup(s, n);
+	q = json_object();
+	if (copy == NULL || q == NULL) {
+		free(copy);
+		json_decref(q);
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	query_params(q, copy[0] == '?' ? copy + 1 : copy);
+	free(copy);
+	result_json(ctx, json_pack("{s:o}", "Query Parameters", q));
+}
+
+static void
 f_parse_url(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	size_t n;
@@ -1718,19 +1794,8 @@ f_parse_url(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	json_object_set_new(o, "Path", json_stringn(p, (size_t)(e - p)));
 	p = e;
 	if (*p == '?') {
-		p++;
-		while (*p != '\0' && *p != '#') {
-			const char *amp = p + strcspn(p, "&#");
-			const char *eq = memchr(p, '=', (size_t)(amp - p));
-			char *k = strndup(p, (size_t)((eq ? eq : amp) - p));
-
-			if (k != NULL)
-				json_object_set_new(q, k, eq ? json_stringn(eq +
-				    1, (size_t)(amp - eq - 1)) :
-				    json_string(""));
-			free(k);
-			p = *amp == '&' ? amp + 1 : amp;
-		}
+		query_params(q, p + 1);
+		p += 1 + strcspn(p + 1, "#");
 	}
 	json_object_set_new(o, "Query Parameters", q);
 	json_object_set_new(o, "Fragment", json_string(*p == '#' ? p + 1 :
@@ -3230,6 +3295,9 @@ static const struct scalar_def scalars[] = {
 	{ "kql_base64_decode", 1, f_base64_decode, NULL },
 	{ "kql_url_decode", 1, f_url_decode, NULL },
 	{ "kql_parse_url", 1, f_parse_url, NULL },
+	{ "kql_url_encode", 1, f_url_encode, NULL },
+	{ "kql_tohex", -1, f_tohex, NULL },
+	{ "kql_parse_urlquery", 1, f_parse_urlquery, NULL },
 	{ "kql_ipv4_is_private", 1, f_ipv4_is_private, NULL },
 	{ "kql_ipv4_is_in_range", -1, f_ipv4_in_range, NULL },
 	{ "kql_has_ipv4", 2, f_has_ipv4, NULL },

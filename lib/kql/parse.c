@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "kql/lex.h"
@@ -747,11 +748,13 @@ parse_primary(struct parser *p)
 		expected(p, "an expression");
 		return NULL;
 	}
-	if (strcmp(t->text, "true") == 0 || strcmp(t->text, "false") == 0) {
+	if ((strcasecmp(t->text, "true") == 0 ||
+	    strcasecmp(t->text, "false") == 0) &&
+	    peek(p, 1)->kind != KT_LPAREN) {
 		next(p);
 		e = lit(p, t, KQL_T_BOOL);
 		if (e != NULL)
-			e->ival = t->text[0] == 't';
+			e->ival = tolower((unsigned char)t->text[0]) == 't';
 		return e;
 	}
 	if (strcmp(t->text, "null") == 0) {

@@ -578,12 +578,28 @@ gen_call_source(struct gen *g, const char *name, struct kql_expr **args,
 	struct binding *b;
 
 	if (strcmp(name, "table") == 0) {
-		if (nargs < 1 || args[0]->kind != KX_LIT ||
-		    args[0]->lit_type != KQL_T_STRING) {
-			gen_fail(g, pos, "table() needs a table name");
+		struct kql_expr *a0 = nargs > 0 ? args[0] : NULL;
+		struct scope *s = scope;
+
+		/* a name bound by let or a parameter to a string */
+		while (a0 != NULL && a0->kind == KX_NAME &&
+		    (b = scope_find(s, a0->name)) != NULL) {
+			if (b->kind == B_LET && b->let->value != NULL) {
+				s = b->defscope;
+				a0 = b->let->value;
+			} else if (b->kind == B_PARAM) {
+				s = b->argscope;
+				a0 = b->arg;
+			} else {
+				break;
+			}
+		}
+		if (a0 == NULL || a0->kind != KX_LIT ||
+		    a0->lit_type != KQL_T_STRING) {
+			gen_fail(g, pos, "table() needs a constant table name");
 			return NULL;
 		}
-		return gen_named_source(g, args[0]->sval, pos, scope);
+		return gen_named_source(g, a0->sval, pos, s);
 	}
 	if (strcmp(name, "materialize") == 0 || strcmp(name, "view") == 0) {
 		if (nargs != 1) {
@@ -1518,6 +1534,20 @@ gen_summarize(struct gen *g, struct rel *in, struct kql_op *op,
 			    "arg_max or arg_min");
 			goto fail;
 		}
+		if (e->kind == KX_NAME && strcmp(e->name, "count") == 0 &&
+		    rel_find(in, "count") == NULL) {
+			/* "summarize count by x" means count() */
+			struct kql_expr *call = kql_arena_alloc(g->a,
+			    sizeof(*call));
+
+			if (call == NULL) {
+				oom(g);
+				goto fail;
+			}
+			*call = *e;
+			call->kind = KX_CALL;
+			e = call;
+		}
 		if (gen_expr(g, &cx, e, &v) == -1)
 			goto fail;
 		if (!v.is_agg) {
@@ -2071,29 +2101,32 @@ gen_parse(struct gen *g, struct rel *in, struct kql_op *op,
 	ssize_t at;
 	int first = 1;
 
-	if (op->parse_kind != 0) {
-		gen_fail(g, op->pos, "parse kind=%s is not supported",
-		    op->parse_kind == 1 ? "regex" : "relaxed");
-		return NULL;
-	}
 	row_ctx(&cx, in, scope);
 	if (gen_expr(g, &cx, op->e, &src) == -1)
 		return NULL;
 	text = sx_text(g, &src);
 	/* The pattern as a regular expression: literals escaped, a column
-	 * lazily matched (greedily when last), * skipping lazily. */
+	 * lazily matched (greedily when last), * skipping lazily.  Kusto's
+	 * simple and relaxed kinds match from the start of the text. */
 	buf_init(&re);
-	buf_adds(&re, "^");
+	if (op->parse_kind != 1)
+		buf_adds(&re, "^");
 	for (i = 0; i < op->nparts; i++) {
 		struct kql_parsepart *pp = &op->parts[i];
 		int last = i + 1 == op->nparts;
 
 		if (pp->text != NULL) {
-			re_escape(&re, pp->text, pp->len);
+			/* kind=regex: the strings are regular expressions */
+			if (op->parse_kind == 1)
+				buf_printf(&re, "(?:%.*s)", (int)pp->len,
+				    pp->text);
+			else
+				re_escape(&re, pp->text, pp->len);
 		} else if (pp->name == NULL) {
 			buf_adds(&re, last ? ".*" : ".*?");
 		} else {
-			switch (pp->type) {
+			/* kind=relaxed: any text, converted or null */
+			switch (op->parse_kind == 2 ? KQL_T_STRING : pp->type) {
 			case KQL_T_LONG:
 			case KQL_T_INT:
 				buf_adds(&re, "(-?\\d+)");
@@ -2113,7 +2146,8 @@ gen_parse(struct gen *g, struct rel *in, struct kql_op *op,
 			ncap++;
 		}
 	}
-	buf_adds(&re, "$");
+	if (op->parse_kind != 1)
+		buf_adds(&re, "$");
 	if (buf_failed(&re)) {
 		buf_release(&re);
 		oom(g);

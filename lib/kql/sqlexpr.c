@@ -1880,6 +1880,12 @@ static const struct fn fn_table[] = {
 	{ "base64_encodestring", 1, 1, fn_text, 0, "kql_base64_encode",
 	    KQL_T_STRING },
 	{ "url_decode", 1, 1, fn_text, 0, "kql_url_decode", KQL_T_STRING },
+	{ "url_encode", 1, 1, fn_text, 0, "kql_url_encode", KQL_T_STRING },
+	{ "url_encode_component", 1, 1, fn_text, 0, "kql_url_encode",
+	    KQL_T_STRING },
+	{ "parse_urlquery", 1, 1, fn_text, 0, "kql_parse_urlquery",
+	    KQL_T_DYNAMIC },
+	{ "tohex", 1, 2, fn_plain, 0, "kql_tohex", KQL_T_STRING },
 	{ "parse_url", 1, 1, fn_text, 0, "kql_parse_url", KQL_T_DYNAMIC },
 	{ "parseurl", 1, 1, fn_text, 0, "kql_parse_url", KQL_T_DYNAMIC },
 	{ "ipv4_is_private", 1, 1, fn_text, 0, "kql_ipv4_is_private",
@@ -2124,6 +2130,13 @@ gen_call(struct gen *g, struct ectx *cx, struct kql_expr *e, struct sx *out)
 			cx->in_agg = 1;
 		}
 		for (i = 0; i < e->nargs; i++) {
+			if (e->args[i]->kind == KX_CALL &&
+			    strcmp(e->args[i]->name, "typeof") == 0) {
+				/* a conversion target, read by the function */
+				sx_init(&args[i], "NULL", KQL_T_UNKNOWN);
+				args[i].is_const = 1;
+				continue;
+			}
 			if (e->args[i]->kind == KX_STAR) {
 				cx->agg = saved_agg;
 				cx->in_agg = 0;
