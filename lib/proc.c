@@ -5,6 +5,7 @@
  * while a grandchild still holds its pipes open is not waited on forever:
  * its group is killed and what is buffered is drained.
  */
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -28,6 +29,7 @@ struct child {
 	struct proc_result	*res;
 	pid_t	 pid;
 	int	 in, out, err;		/* our ends; -1 when closed */
+	int	 pidfd;			/* readable when the child exits; -1 */
 	size_t	 written;
 	size_t	 out_cap, err_cap;
 	int	 exited;
@@ -134,6 +136,11 @@ start(struct child *c)
 	close(pin[0]);
 	close(pout[1]);
 	close(perr[1]);
+#ifdef SYS_pidfd_open
+	/* Poll on the child's exit too, so a child that closes its pipes
+	 * and exits is reaped at once rather than at the next poll tick. */
+	c->pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0);
+#endif
 	c->in = pin[1];
 	c->out = pout[0];
 	c->err = perr[0];
@@ -268,8 +275,8 @@ proc_run_many(const struct proc_spec *specs, size_t n,
 	int rc = 0;
 
 	kids = calloc(n > 0 ? n : 1, sizeof(*kids));
-	pfd = calloc(3 * n + 1, sizeof(*pfd));
-	owner = calloc(3 * n + 1, sizeof(*owner));
+	pfd = calloc(4 * n + 1, sizeof(*pfd));
+	owner = calloc(4 * n + 1, sizeof(*owner));
 	if (kids == NULL || pfd == NULL || owner == NULL) {
 		free(kids);
 		free(pfd);
@@ -290,7 +297,7 @@ proc_run_many(const struct proc_spec *specs, size_t n,
 	for (i = 0; i < n; i++) {
 		kids[i].spec = &specs[i];
 		kids[i].res = &res[i];
-		kids[i].in = kids[i].out = kids[i].err = -1;
+		kids[i].in = kids[i].out = kids[i].err = kids[i].pidfd = -1;
 		result_init(&res[i]);
 		if (start(&kids[i]) == -1)
 			rc = -1;
@@ -321,6 +328,7 @@ proc_run_many(const struct proc_spec *specs, size_t n,
 				close_fd(&c->out);
 				close_fd(&c->err);
 				close_fd(&c->in);
+				busy--;		/* done now: nothing to wait for */
 				continue;
 			}
 			deadline = c->spec->timeout_ms > 0 ?
@@ -350,6 +358,13 @@ proc_run_many(const struct proc_spec *specs, size_t n,
 				pfd[np].events = POLLIN;
 				owner[np++] = c;
 			}
+			if (c->pidfd >= 0 && !c->exited) {
+				pfd[np].fd = c->pidfd;
+				pfd[np].events = POLLIN;
+				owner[np++] = c;
+			} else if (c->out < 0 && c->err < 0 && c->in < 0 &&
+			    wait_ms > 5)
+				wait_ms = 5;	/* no pidfd: look again soon */
 			if (deadline >= 0 && !c->killed && deadline - now < wait_ms)
 				wait_ms = deadline - now;
 			if (c->kill_at > 0 && c->kill_at - now < wait_ms)
@@ -366,7 +381,9 @@ proc_run_many(const struct proc_spec *specs, size_t n,
 
 			if (pfd[i].revents == 0)
 				continue;
-			if (pfd[i].fd == c->in)
+			if (pfd[i].fd == c->pidfd)
+				reap(c, 0);
+			else if (pfd[i].fd == c->in)
 				feed(c);
 			else if (pfd[i].fd == c->out)
 				drain(&c->out, &c->res->out, &c->res->out_len,
@@ -388,6 +405,7 @@ proc_run_many(const struct proc_spec *specs, size_t n,
 			reap(c, 1);
 			c->res->elapsed_ms = now - start_ms;
 		}
+		close_fd(&c->pidfd);
 		/* Callers may treat the output as a C string. */
 		if (c->res->out == NULL)
 			c->res->out = calloc(1, 1);
