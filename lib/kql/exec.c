@@ -211,9 +211,17 @@ authorize(void *ctx, int action, const char *a1, const char *a2,
 	case SQLITE_RECURSIVE:
 		return SQLITE_OK;
 	case SQLITE_READ:
-		/* Only the workspace's own tables. */
-		return a1 != NULL && (ws_find(g->cat, a1) != NULL ||
-		    strcmp(a1, "json_each") == 0) ? SQLITE_OK : SQLITE_DENY;
+		/* Only the workspace's own tables, and the translation's
+		 * common table expressions ("_kql1" ...), which shadow any
+		 * table of that name. */
+		if (a1 == NULL)
+			return SQLITE_DENY;
+		if (ws_find(g->cat, a1) != NULL || strcmp(a1, "json_each") == 0)
+			return SQLITE_OK;
+		if (strncmp(a1, "_kql", 4) == 0 && a1[4] != '\0' &&
+		    strspn(a1 + 4, "0123456789") == strlen(a1 + 4))
+			return SQLITE_OK;
+		return SQLITE_DENY;
 	case SQLITE_FUNCTION:
 		return a2 != NULL && kql_funcs_allowed(a2) ? SQLITE_OK :
 		    SQLITE_DENY;
@@ -282,10 +290,12 @@ open_ro(const char *path, struct buf *err, enum kql_exec_status *st)
 static int
 bind_params(sqlite3_stmt *st, const struct kql_sql *sql)
 {
-	size_t i;
+	size_t i, max = (size_t)sqlite3_bind_parameter_count(st);
 	int rc = SQLITE_OK;
 
-	for (i = 0; i < sql->nparams && rc == SQLITE_OK; i++) {
+	/* A literal the translation dropped (isnull("") is false) leaves
+	 * its parameter unused; past the last one used there is no slot. */
+	for (i = 0; i < sql->nparams && i < max && rc == SQLITE_OK; i++) {
 		const struct kql_param_value *p = &sql->params[i];
 
 		switch (p->kind) {
@@ -497,7 +507,7 @@ run(const char *path, const char *query, size_t len, const char *handsql,
 	sqlite3_set_authorizer(db, authorize, &guard);
 	rc = sqlite3_prepare_v3(db, sql.sql, -1, 0, &st, &tail);
 	if (rc != SQLITE_OK) {
-		buf_printf(err, "cannot run the translated query: %s",
+		buf_printf(err, "cannot prepare the query: %s",
 		    sqlite3_errmsg(db));
 		goto out;
 	}

@@ -3364,7 +3364,12 @@ static const char *const builtins[] = {
 	"sign", "json_quote", "json_object", "json_array", "json", "json_each",
 	"json_extract", "json_type", "json_valid", "json_array_length",
 	"row_number", "lag", "lead", "random", "typeof", "max", "min",
-	"->", "->>", NULL
+	"->", "->>",
+	/* pure built-ins that hand-written test SQL uses */
+	"json_group_array", "json_group_object", "group_concat", "strftime",
+	"julianday", "date", "time", "datetime", "unixepoch", "printf",
+	"format", "trim", "ltrim", "rtrim", "like", "glob", "iif", "ifnull",
+	"hex", "quote", "char", "unicode", "mod", "trunc", NULL
 };
 
 int

@@ -641,6 +641,23 @@ parse_typed_lit(struct parser *p, enum kql_type type)
 	return e;
 }
 
+/* long(...) holds a literal: a number, null, true/false, nan or inf.
+ * Anything else is a call (a function may be named double). */
+static int
+at_typed_lit(struct parser *p)
+{
+	struct kql_token *t = peek(p, 2);
+	size_t k = 2;
+
+	if (t->kind == KT_MINUS || t->kind == KT_PLUS)
+		t = peek(p, ++k);
+	if (peek(p, k + 1)->kind != KT_RPAREN)
+		return 0;
+	return t->kind == KT_LONG || t->kind == KT_REAL ||
+	    is_word(t, "null") || is_word(t, "true") || is_word(t, "false") ||
+	    is_word(t, "nan") || is_word(t, "inf");
+}
+
 /* ---- expressions ---- */
 
 static struct kql_expr *
@@ -769,7 +786,8 @@ parse_primary(struct parser *p)
 			return parse_dynamic(p);
 		type = kql_type_parse(t->text);
 		if (type > 0 && type != KQL_T_STRING &&
-		    type != KQL_T_DYNAMIC && strcmp(t->text, "date") != 0)
+		    type != KQL_T_DYNAMIC && strcmp(t->text, "date") != 0 &&
+		    at_typed_lit(p))
 			return parse_typed_lit(p, (enum kql_type)type);
 		next(p);
 		e = new_expr(p, KX_CALL, t);
@@ -2130,11 +2148,19 @@ parse_params(struct parser *p, struct kql_lambda *fn)
 		if (pa->name == NULL || expect(p, KT_COLON, "':'") == -1)
 			return -1;
 		if (cur(p)->kind == KT_LPAREN) {
-			/* T:(*) or T:(a:string, ...) */
+			/* T:(*) or T:(a:string, ...): skip to the ")" */
+			int depth = 0;
+
 			pa->tabular = 1;
-			if (skip_operator(p) == -1)
-				return -1;
-			next(p);
+			do {
+				if (cur(p)->kind == KT_EOF)
+					return expected(p, "')'");
+				if (cur(p)->kind == KT_LPAREN)
+					depth++;
+				else if (cur(p)->kind == KT_RPAREN)
+					depth--;
+				next(p);
+			} while (depth > 0);
 		} else {
 			if (parse_type_word(p, &pa->type) == -1)
 				return -1;

@@ -848,11 +848,17 @@ gen(struct compiler *c, struct node *n)
 			c->re->classes = cl;
 		}
 		cl = &c->re->classes[c->re->nclasses];
-		cl->ranges = n->ranges;
+		/* a copy each time: repetition emits a node more than once */
+		cl->ranges = malloc((n->nranges + 1) * sizeof(*cl->ranges));
+		if (cl->ranges == NULL) {
+			snprintf(c->err, c->errsz, "out of memory");
+			c->failed = 1;
+			break;
+		}
+		memcpy(cl->ranges, n->ranges, n->nranges * sizeof(*n->ranges));
 		cl->n = n->nranges;
 		cl->neg = n->neg;
 		cl->icase = n->icase;
-		n->ranges = NULL;	/* the class owns them now */
 		c->re->prog[pc].x = c->re->nclasses++;
 		break;
 	}

@@ -1397,6 +1397,9 @@ fn_dynamic_arg(struct fnctx *f, struct sx *out)
 		if (i == 0 || A(i)->type == KQL_T_DYNAMIC)
 			s = A(i)->type == KQL_T_DYNAMIC ? A(i)->sql :
 			    gen_fmt(G, "kql_parse_json(%s)", sx_text(G, A(i)));
+		else if (strcmp(f->fn->sqlname, "kql_array_index_of") == 0 ||
+		    strcmp(f->fn->sqlname, "kql_set_has_element") == 0)
+			s = sx_json_elem(G, A(i));	/* a value to look for */
 		else
 			s = sx_scalar(G, A(i));
 		buf_printf(&b, "%s%s", i > 0 ? ", " : "", s);
@@ -1731,6 +1734,11 @@ fn_sum_like(struct fnctx *f, struct sx *out)
 		t = KQL_T_LONG;
 	if (strcmp(name, "sum") == 0 && t == KQL_T_BOOL)
 		t = KQL_T_LONG;
+	if (strcmp(name, "sum") == 0)
+		/* Kusto's sum of nothing is 0, not null */
+		return done(f, out, gen_fmt(G, "coalesce(sum(%s)%s, %s)",
+		    sx_scalar(G, A(0)), cond ? agg_filter(f, 1) : "",
+		    t == KQL_T_REAL ? "0.0" : "0"), t);
 	if (strcmp(name, "avg") == 0 && t == KQL_T_TIMESPAN)
 		return done(f, out, gen_fmt(G, "CAST(round(avg(%s)%s) AS "
 		    "INTEGER)", A(0)->sql, cond ? agg_filter(f, 1) : ""), t);
