@@ -161,6 +161,12 @@ new_cte(struct gen *g, const char *select)
 
 	if (select == NULL)
 		return NULL;
+	if (g->ncte >= KQL_MAX_STAGES) {
+		/* SQLite's planner grows faster than linearly with the chain */
+		gen_fail(g, g->at, "the query has more than %d stages",
+		    KQL_MAX_STAGES);
+		return NULL;
+	}
 	name = gen_fmt(g, "\"_kql%d\"", ++g->ncte);
 	if (name == NULL)
 		return NULL;
@@ -2297,6 +2303,7 @@ gen_op(struct gen *g, struct rel *in, struct kql_op *op, struct scope *scope)
 {
 	if (g->failed)
 		return NULL;
+	g->at = op->pos;
 	switch (op->kind) {
 	case KO_WHERE:
 		return gen_where(g, in, op, scope);

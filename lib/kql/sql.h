@@ -21,6 +21,9 @@
 /* A column of a relation: its Kusto name and type, and the name SQL uses
  * for it (the same unless two names differ only in case, which SQLite
  * would confuse). */
+/* Common table expressions one statement may hold. */
+#define KQL_MAX_STAGES	1000
+
 struct kql_col {
 	const char	*name;
 	enum kql_type	 type;

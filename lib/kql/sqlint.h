@@ -91,6 +91,7 @@ struct gen {
 	int				 failed;
 	int				 depth;
 	int				 recursive;	/* WITH RECURSIVE */
+	struct kql_pos			 at;		/* the operator at hand */
 };
 
 /* sql.c */

@@ -8,6 +8,9 @@
  *   kql-run -s WS SQL                  hand-written SQL, rows raw
  *   kql-run -x [-d TABLES] QUERY       the translation (no workspace)
  *
+ * With -f, QUERY names a file holding the query (for queries longer than
+ * a command-line argument may be).
+ *
  * Errors go to stderr as "kql-run: message"; the exit status is 3 for a
  * query error, 6 for a missing workspace, 1 otherwise.
  */
@@ -19,6 +22,7 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "file.h"
 #include "kql/catalog.h"
 #include "kql/exec.h"
 #include "kql/sql.h"
@@ -76,11 +80,12 @@ main(int argc, char *argv[])
 	json_t *resp = NULL;
 	enum kql_exec_status st;
 	const char *dir = "data/tables";
-	char *s;
-	int c, raw = 0, hand = 0, xlate = 0;
+	char *s, *text = NULL;
+	size_t tlen;
+	int c, raw = 0, hand = 0, xlate = 0, from_file = 0, rc;
 
 	memset(&o, 0, sizeof(o));
-	while ((c = getopt(argc, argv, "n:t:m:rsxd:")) != -1) {
+	while ((c = getopt(argc, argv, "n:t:m:rsxd:f")) != -1) {
 		switch (c) {
 		case 'n':
 			o.now = optarg;
@@ -103,15 +108,28 @@ main(int argc, char *argv[])
 		case 'd':
 			dir = optarg;
 			break;
+		case 'f':
+			from_file = 1;
+			break;
 		default:
 			fprintf(stderr, "usage: kql-run [-r|-s|-x] ...\n");
 			return 2;
 		}
 	}
+	if (from_file && optind < argc) {
+		if (file_read(argv[argc - 1], 16 * 1024 * 1024, &text,
+		    &tlen) == -1) {
+			perror(argv[argc - 1]);
+			return 1;
+		}
+		argv[argc - 1] = text;
+	}
 	if (xlate) {
 		if (optind + 1 != argc)
 			return 2;
-		return translate(dir, argv[optind]);
+		rc = translate(dir, argv[optind]);
+		free(text);
+		return rc;
 	}
 	if (optind + 2 != argc) {
 		fprintf(stderr, "usage: kql-run [-r|-s] WS QUERY\n");
@@ -125,6 +143,7 @@ main(int argc, char *argv[])
 	else
 		st = kql_exec(argv[optind], argv[optind + 1],
 		    strlen(argv[optind + 1]), &o, &resp, &err);
+	free(text);
 	if (st != KQL_EXEC_OK) {
 		fprintf(stderr, "kql-run: %s\n", buf_str(&err));
 		buf_release(&err);
