@@ -546,7 +546,7 @@ bind_text(struct import *im, int idx, const struct col *c, const char *s,
 		return;
 	}
 	show_value(shown, sizeof(shown), s, n);
-	bad(im, "column '%s': '%s' is not a %s", c->name, shown,
+	bad(im, "column '%s': '%s' is not a valid %s", c->name, shown,
 	    kql_type_name(c->type));
 }
 
@@ -623,8 +623,8 @@ bind_json(struct import *im, int idx, const struct col *c, json_t *j)
 		return;
 	}
 	s = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
-	bad(im, "column '%s': %.40s is not a %s", c->name, s ? s : "value",
-	    kql_type_name(c->type));
+	bad(im, "column '%s': %.40s is not a valid %s", c->name,
+	    s ? s : "value", kql_type_name(c->type));
 	free(s);
 }
 
@@ -886,6 +886,19 @@ read_json_array(struct import *im, struct source *sr)
 		begin_record(im, sr->name, line, 0);
 		obj = json_loadb(data + pos, len - pos, JSON_DISABLE_EOF_CHECK,
 		    &je);
+		if (obj == NULL && data[pos] != '{' && data[pos] != '[') {
+			json_t *any = json_loadb(data + pos, len - pos,
+			    JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY, NULL);
+
+			if (any != NULL) {
+				/* a value, but not an object: the rest of
+				 * the file is not worth reading */
+				json_decref(any);
+				bad(im, "expected an object");
+				free(data);
+				return -1;
+			}
+		}
 		if (obj == NULL) {
 			im->rec_line = count_lines(data, pos, pos +
 			    (size_t)(je.position > 0 ? je.position - 1 : 0),
@@ -1289,6 +1302,7 @@ open_sources(struct import *im, char **files, int nfiles, enum fmt fmt)
 				cli_warn("<stdin>: %s", strerror(errno));
 				return -1;
 			}
+			rewind(sr->fp);
 		} else {
 			sr->name = files[i];
 			sr->path = files[i];
@@ -1521,6 +1535,17 @@ kql_import_main(int argc, char *argv[])
 	argv += optind;
 	if (argc < 2 || ws == NULL)
 		cli_usage(import_synopsis);
+	{
+		int64_t t;
+
+		if (now_opt != NULL && strcmp(now_opt, "clock") != 0 &&
+		    kql_parse_datetime(now_opt, &t) == -1)
+			cli_die(EXIT_USAGE, "--now: '%s' is not a time",
+			    now_opt);
+		if (rebase != NULL && kql_parse_datetime(rebase, &t) == -1)
+			cli_die(EXIT_USAGE, "--rebase: '%s' is not a time",
+			    rebase);
+	}
 	if (!kql_table_name_ok(argv[0]))
 		cli_die(EXIT_USAGE, "'%s' is not a table name (letters, digits "
 		    "and _; not _kql...)", argv[0]);

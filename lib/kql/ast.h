@@ -176,6 +176,7 @@ struct kql_op {
 	int			 isfuzzy;
 	/* parse */
 	int			 parse_kind;	/* 0 simple, 1 regex, 2 relaxed */
+	int			 parse_where;	/* parse-where: drop non-matches */
 	struct kql_parsepart	*parts;
 	size_t			 nparts;
 	size_t			 partcap;

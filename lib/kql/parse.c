@@ -1918,8 +1918,7 @@ parse_operator(struct parser *p, struct kql_tab *tab)
 	if (strcmp(w, "parse") == 0 || strcmp(w, "parse-where") == 0) {
 		if ((op = new_op(p, tab, KO_PARSE, t)) == NULL)
 			return -1;
-		if (w[5] == '-')
-			op->kind = KO_UNSUPPORTED;
+		op->parse_where = w[5] == '-';
 		return parse_parse(p, op);
 	}
 	if (strcmp(w, "serialize") == 0) {

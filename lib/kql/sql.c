@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "kql/parse.h"
+#include "kql/regex.h"
 #include "kql/sqlint.h"
 #include "kql/time.h"
 
@@ -2159,6 +2160,18 @@ gen_parse(struct gen *g, struct rel *in, struct kql_op *op,
 		oom(g);
 		return NULL;
 	}
+	{
+		char rerr[200];
+		struct kql_re *cre = kql_re_compile(buf_str(&re), re.len, 0,
+		    rerr, sizeof(rerr));
+
+		if (cre == NULL) {
+			buf_release(&re);
+			gen_fail(g, op->pos, "bad parse pattern: %s", rerr);
+			return NULL;
+		}
+		kql_re_free(cre);
+	}
 	pat = gen_param_text(g, kql_arena_strndup(g->a, buf_str(&re),
 	    re.len), re.len);
 	buf_release(&re);
@@ -2230,6 +2243,9 @@ gen_parse(struct gen *g, struct rel *in, struct kql_op *op,
 	for (i = in->open ? in->ncols : 0; i < cs.n; i++)
 		select_item(&b, exprs[i], cs.v[i].sqlname, &first);
 	buf_printf(&b, " FROM %s", in->from);
+	if (op->parse_where)
+		/* parse-where keeps only the rows that match */
+		buf_printf(&b, " WHERE kql_regex_match(%s, %s)", text, pat);
 	return new_rel(g, new_cte(g, buf_done(g, &b)), &cs, in->open);
 }
 

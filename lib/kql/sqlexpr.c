@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "kql/regex.h"
 #include "kql/sqlint.h"
 #include "kql/time.h"
 
@@ -430,6 +431,25 @@ gen_access(struct gen *g, struct ectx *cx, struct kql_expr *e, struct sx *out)
 	return out->sql == NULL ? -1 : 0;
 }
 
+/* A constant pattern is compiled now, so a bad one is reported with its
+ * position rather than when the query runs. */
+static int
+check_regex(struct gen *g, const struct sx *v, struct kql_pos pos)
+{
+	struct kql_re *re;
+	char err[200];
+
+	if (v->lit == NULL || v->lit->lit_null ||
+	    v->lit->lit_type != KQL_T_STRING)
+		return 0;
+	re = kql_re_compile(v->lit->sval, v->lit->slen, 0, err, sizeof(err));
+	if (re == NULL)
+		return gen_fail(g, v->lit->pos.line ? v->lit->pos : pos,
+		    "bad regular expression: %s", err);
+	kql_re_free(re);
+	return 0;
+}
+
 /* ---- operators ---- */
 
 /* Makes two operands comparable: dynamics become scalars, and a string
@@ -660,6 +680,8 @@ gen_binary(struct gen *g, struct ectx *cx, struct kql_expr *e,
 		    e->op == KB_EQ_CI ? "=" : "<>", bs);
 		break;
 	default:
+		if (e->op == KB_MATCHES && check_regex(g, &b, e->pos) == -1)
+			return -1;
 		as = sx_text(g, &a);
 		bs = sx_text(g, &b);
 		if (as == NULL || bs == NULL)
@@ -1111,6 +1133,9 @@ fn_trim(struct fnctx *f, struct sx *out)
 	int mode = strcmp(f->fn->name, "trim") == 0 ? 3 :
 	    strcmp(f->fn->name, "trim_start") == 0 ? 1 : 2;
 
+	if (check_regex(G, A(0), f->call->pos) == -1)
+		return -1;
+
 	return done(f, out, gen_fmt(G, "kql_trim(%s, %s, %d)",
 	    sx_text(G, A(0)), sx_text(G, A(1)), mode), KQL_T_STRING);
 }
@@ -1127,6 +1152,9 @@ fn_replace_string(struct fnctx *f, struct sx *out)
 static int
 fn_replace_regex(struct fnctx *f, struct sx *out)
 {
+	if (check_regex(G, A(strcmp(f->fn->name, "replace_regex") == 0 ? 1 :
+	    0), f->call->pos) == -1)
+		return -1;
 	if (strcmp(f->fn->name, "replace_regex") == 0)
 		return done(f, out, gen_fmt(G, "kql_replace_regex(%s, %s, %s)",
 		    sx_text(G, A(0)), sx_text(G, A(1)), sx_text(G, A(2))),
@@ -1159,6 +1187,8 @@ fn_extract(struct fnctx *f, struct sx *out)
 	struct sx s;
 	enum kql_type t;
 
+	if (check_regex(G, A(0), f->call->pos) == -1)
+		return -1;
 	if (done(f, &s, gen_fmt(G, "kql_extract(%s, %s, %s)",
 	    sx_text(G, A(0)), sx_scalar(G, A(1)), sx_text(G, A(2))),
 	    KQL_T_STRING) == -1)
@@ -1175,6 +1205,8 @@ fn_extract(struct fnctx *f, struct sx *out)
 static int
 fn_extract_all(struct fnctx *f, struct sx *out)
 {
+	if (check_regex(G, A(0), f->call->pos) == -1)
+		return -1;
 	if (f->n == 3) {
 		/* extract_all(regex, dynamic([1,2]), text) */
 		return done(f, out, gen_fmt(G, "kql_extract_all(%s, %s, %s)",
