@@ -1200,12 +1200,18 @@ kql_re_search(const struct kql_re *re, const char *s, size_t len,
 			add_thread(re, &lists[cur], mark, gen, 0, tmp, ncaps,
 			    s, len, i, stack, pools[cur], &npool[cur]);
 		}
-		if (lists[cur].n == 0)
-			break;
 		next = i;
 		c = 0;
 		if (i < len)
 			c = utf8_next(s, len, &next);
+		if (lists[cur].n == 0) {
+			/* nothing alive here (an assertion failed): try the
+			 * next position, unless done */
+			if (matched || i >= len)
+				break;
+			i = next;
+			continue;
+		}
 		lists[1 - cur].n = 0;
 		npool[1 - cur] = 0;
 		gen++;

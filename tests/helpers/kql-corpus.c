@@ -76,7 +76,9 @@ by_count(const void *a, const void *b)
 {
 	const struct reason *x = a, *y = b;
 
-	return y->n - x->n;
+	if (x->n != y->n)
+		return y->n - x->n;
+	return strcmp(x->text, y->text);
 }
 
 int
