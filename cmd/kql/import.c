@@ -10,6 +10,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
@@ -1357,6 +1358,42 @@ data_dir(char *out, size_t outsz)
 	return out;
 }
 
+/* Makes the finished file tmp durable and gives it the name ws, unless
+ * something took that name meanwhile.  0 or -1. */
+static int
+publish(const char *tmp, const char *ws)
+{
+	char dir[4096], *slash;
+	int fd;
+
+	fd = open(tmp, O_RDONLY);
+	if (fd == -1 || fsync(fd) == -1) {
+		cli_warn("%s: %s", tmp, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	if (link(tmp, ws) == -1) {
+		cli_warn("%s: %s", ws, strerror(errno));
+		return -1;
+	}
+	snprintf(dir, sizeof(dir), "%s", ws);
+	slash = strrchr(dir, '/');
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	fd = open(dir, O_RDONLY);
+	if (fd != -1) {
+		fsync(fd);
+		close(fd);
+	}
+	return 0;
+}
+
 /* The import proper, inside the transaction.  Returns an exit code. */
 static int
 run(struct import *im, const char *now_opt, const char *rebase, int replace)
@@ -1492,6 +1529,8 @@ kql_import_main(int argc, char *argv[])
 	char dirbuf[4096];
 	enum fmt fmt = F_AUTO;
 	struct stat sb;
+	char tmp[4096];
+	const char *path;
 	int c, replace = 0, created, rc;
 
 	if (ws != NULL && *ws == '\0')
@@ -1556,15 +1595,41 @@ kql_import_main(int argc, char *argv[])
 		close_sources(&im);
 		return EXIT_FAIL;
 	}
-	created = stat(ws, &sb) == -1;
-	if (sqlite3_open_v2(ws, &im.db, SQLITE_OPEN_READWRITE |
+	/*
+	 * A new workspace is built under a temporary name beside it and
+	 * linked into place when complete, so it needs no journal: it
+	 * either appears whole or not at all.  An existing one is changed
+	 * in one journaled transaction.
+	 */
+	created = stat(ws, &sb) == -1 && errno == ENOENT;
+	path = ws;
+	if (created) {
+		int fd;
+
+		snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", ws);
+		fd = mkstemp(tmp);
+		if (fd == -1) {
+			cli_warn("%s: %s", tmp, strerror(errno));
+			close_sources(&im);
+			return EXIT_FAIL;
+		}
+		close(fd);
+		path = tmp;
+	}
+	if (sqlite3_open_v2(path, &im.db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
 		cli_warn("%s: %s", ws, im.db ? sqlite3_errmsg(im.db) :
 		    "cannot open");
 		sqlite3_close(im.db);
+		if (created)
+			unlink(tmp);
 		close_sources(&im);
 		return EXIT_FAIL;
 	}
+	if (created)
+		sqlite3_exec(im.db, "PRAGMA journal_mode = OFF; "
+		    "PRAGMA synchronous = OFF", NULL, NULL, NULL);
+	sqlite3_exec(im.db, "PRAGMA cache_size = -65536", NULL, NULL, NULL);
 	sqlite3_busy_timeout(im.db, 10000);
 	if (exec_sql(im.db, "BEGIN IMMEDIATE") == -1) {
 		rc = EXIT_FAIL;
@@ -1604,8 +1669,11 @@ rollback:
 out:
 	sqlite3_close(im.db);
 	im.db = NULL;
-	if (rc != EXIT_OK && created)
-		unlink(ws);
+	if (created) {
+		if (rc == EXIT_OK && publish(tmp, ws) == -1)
+			rc = EXIT_FAIL;
+		unlink(tmp);
+	}
 	import_release(&im);
 	return rc;
 }

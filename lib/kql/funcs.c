@@ -716,13 +716,28 @@ is_term_char(unsigned char c)
 	return isalnum(c) || c >= 0x80;
 }
 
+/* ASCII case folding by table: these loops run over every row. */
+static const unsigned char fold_tab[256] = {
+#define F4(x) F1(x), F1(x + 1), F1(x + 2), F1(x + 3)
+#define F1(x) ((x) >= 'A' && (x) <= 'Z' ? (x) + 32 : (x))
+#define F16(x) F4(x), F4(x + 4), F4(x + 8), F4(x + 12)
+	F16(0), F16(16), F16(32), F16(48), F16(64), F16(80), F16(96),
+	F16(112), F16(128), F16(144), F16(160), F16(176), F16(192), F16(208),
+	F16(224), F16(240)
+#undef F16
+#undef F1
+#undef F4
+};
+
 static int
 eq_ci(const char *a, const char *b, size_t n)
 {
+	const unsigned char *x = (const unsigned char *)a;
+	const unsigned char *y = (const unsigned char *)b;
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (tolower((unsigned char)a[i]) != tolower((unsigned char)b[i]))
+		if (fold_tab[x[i]] != fold_tab[y[i]])
 			return 0;
 	return 1;
 }
@@ -755,6 +770,20 @@ find(const char *hay, size_t hlen, const char *needle, size_t nlen,
 	}
 	f0 = tolower((unsigned char)needle[0]);
 	f1 = toupper((unsigned char)needle[0]);
+	if (f0 == f1) {
+		/* the first byte has no case: memchr finds candidates */
+		const char *p = hay + from;
+
+		while (p + nlen <= hay + hlen) {
+			p = memchr(p, f0, (size_t)(hay + hlen - p) - nlen + 1);
+			if (p == NULL)
+				return -1;
+			if (eq_ci(p + 1, needle + 1, nlen - 1))
+				return (long)(p - hay);
+			p++;
+		}
+		return -1;
+	}
 	for (i = from; i + nlen <= hlen; i++) {
 		int c = (unsigned char)hay[i];
 

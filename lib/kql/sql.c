@@ -1272,6 +1272,7 @@ gen_sort(struct gen *g, struct rel *in, struct kql_op *op,
 {
 	struct ectx cx;
 	struct colset cs;
+	struct rel *r;
 	const char *ob, *limit = NULL;
 	int64_t n;
 
@@ -1286,8 +1287,13 @@ gen_sort(struct gen *g, struct rel *in, struct kql_op *op,
 		return NULL;
 	cs.v = in->cols;
 	cs.n = cs.cap = in->ncols;
-	return new_rel(g, new_cte(g, gen_fmt(g, "SELECT * FROM %s ORDER BY "
+	r = new_rel(g, new_cte(g, gen_fmt(g, "SELECT * FROM %s ORDER BY "
 	    "%s%s", in->from, ob, limit ? limit : "")), &cs, in->open);
+	if (r != NULL && limit == NULL) {
+		r->sorted_from = in->from;
+		r->sorted_by = ob;
+	}
+	return r;
 }
 
 static struct rel *
@@ -1303,6 +1309,11 @@ gen_take(struct gen *g, struct rel *in, struct kql_op *op,
 		return NULL;
 	cs.v = in->cols;
 	cs.n = cs.cap = in->ncols;
+	if (in->sorted_by != NULL && op->kind == KO_TAKE)
+		/* sort | take: one SELECT, so SQLite keeps only the top n */
+		return new_rel(g, new_cte(g, gen_fmt(g, "SELECT * FROM %s "
+		    "ORDER BY %s LIMIT %lld", in->sorted_from, in->sorted_by,
+		    (long long)(n < 0 ? 0 : n))), &cs, in->open);
 	return new_rel(g, new_cte(g, gen_fmt(g, "SELECT * FROM %s%s "
 	    "LIMIT %lld", in->from, op->kind == KO_SAMPLE ?
 	    " ORDER BY random()" : "", (long long)(n < 0 ? 0 : n))), &cs,

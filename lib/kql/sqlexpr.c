@@ -842,10 +842,24 @@ gen_in(struct gen *g, struct ectx *cx, struct kql_expr *e, struct sx *out)
 			goto fail;
 		if (nlits++ > 0)
 			buf_adds(&lits, ", ");
-		if (ci)
+		if (ci && v.lit != NULL && !v.lit->lit_null &&
+		    is_stringish(v.type)) {
+			/* lower the literal now (ASCII, as SQLite's lower()) */
+			char *low = kql_arena_strndup(g->a, v.lit->sval,
+			    v.lit->slen);
+			size_t k;
+
+			if (low == NULL)
+				goto fail;
+			for (k = 0; k < v.lit->slen; k++)
+				if (low[k] >= 'A' && low[k] <= 'Z')
+					low[k] = (char)(low[k] - 'A' + 'a');
+			buf_adds(&lits, gen_param_text(g, low, v.lit->slen));
+		} else if (ci) {
 			buf_printf(&lits, "lower(%s)", sx_text(g, &v));
-		else
+		} else {
 			buf_adds(&lits, v.sql);
+		}
 	}
 	buf_addc(&json, ']');
 	if (njson > 0) {
@@ -874,8 +888,12 @@ gen_in(struct gen *g, struct ectx *cx, struct kql_expr *e, struct sx *out)
 	out->is_agg = a.is_agg;
 	out->is_const = a.is_const;
 	/* coalesce: a null left side is simply not in the list */
-	out->sql = gen_fmt(g, "(%scoalesce((%s), 0))", neg ? "NOT " : "",
-	    buf_str(&pieces));
+	if (a.nonnull && npieces == 1 && nlits > 0)
+		out->sql = gen_fmt(g, "(%s(%s))", neg ? "NOT " : "",
+		    buf_str(&pieces));
+	else
+		out->sql = gen_fmt(g, "(%scoalesce((%s), 0))", neg ? "NOT " :
+		    "", buf_str(&pieces));
 	buf_release(&pieces);
 	return out->sql == NULL ? -1 : 0;
 fail:
@@ -1036,6 +1054,28 @@ fn_bin(struct fnctx *f, struct sx *out)
 	if (x->type == KQL_T_DATETIME) {
 		if (need_type(f, 1, KQL_T_TIMESPAN, "a timespan") == -1)
 			return -1;
+		if (f->n == 2 && s->lit != NULL && !s->lit->lit_null) {
+			/* 1d, 1h, 1m, 1s: cut the stored text, no arithmetic */
+			static const struct {
+				int64_t		 ticks;
+				int		 keep;
+				const char	*rest;
+			} cuts[] = {
+				{ 864000000000LL, 10, "T00:00:00.0000000Z" },
+				{ 36000000000LL, 13, ":00:00.0000000Z" },
+				{ 600000000LL, 16, ":00.0000000Z" },
+				{ 10000000LL, 19, ".0000000Z" },
+				{ 0, 0, NULL }
+			};
+			size_t k;
+
+			for (k = 0; cuts[k].rest != NULL; k++)
+				if (s->lit->ival == cuts[k].ticks)
+					return done(f, out, gen_fmt(G,
+					    "(substr(%s, 1, %d) || '%s')", x->sql,
+					    cuts[k].keep, cuts[k].rest),
+					    KQL_T_DATETIME);
+		}
 		if (f->n == 3)
 			return done(f, out, gen_fmt(G, "kql_bin_dt_at(%s, %s, "
 			    "%s)", x->sql, s->sql, A(2)->sql),

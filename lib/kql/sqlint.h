@@ -19,6 +19,8 @@ struct rel {
 	size_t		 ncols;
 	int		 open;		/* columns beyond these may exist */
 	const char	*table;		/* the Kusto table name, if one */
+	const char	*sorted_from;	/* made by sort: its input ... */
+	const char	*sorted_by;	/* ... and ORDER BY, for take */
 };
 
 enum bind_kind { B_LET, B_FN, B_PARAM };
