@@ -5,7 +5,9 @@
  * errors, 408, 409, 429 and 5xx are retried with exponential backoff and
  * jitter, honouring retry-after-ms and Retry-After (seconds or HTTP date)
  * and x-should-retry, up to a maximum number of attempts; a server that asks
- * for a longer wait than max_wait_ms gets no retry (its answer is returned).
+ * for a longer wait than max_wait_ms gets no retry (its answer is returned),
+ * and a 429 that names no wait at all is retried once only (it is usually a
+ * spent quota, which hammering will not refill).
  * Other 4xx are never retried.  Responses are capped in size.  TLS is always
  * verified; libcurl's proxy variables (https_proxy, no_proxy, ...) apply.
  * A request that carries credentials is refused over plain http unless the
@@ -32,6 +34,8 @@ enum http_flags {
 	HTTP_NO_RETRY	 = 1 << 3	/* one attempt only */
 };
 
+struct http_response;
+
 struct http_request {
 	const char		*method;	/* NULL: POST with a body, else GET */
 	const char		*url;
@@ -45,6 +49,21 @@ struct http_request {
 	int			 max_attempts;		/* 0: default */
 	long			 max_wait_ms;		/* 0: default */
 	size_t			 max_response;		/* 0: 64 MiB */
+	/*
+	 * Optional, for callers that pace themselves (rate limits shared
+	 * between processes).  admit is asked before every attempt: it
+	 * returns 0 to go ahead, N > 0 to be asked again in N ms, or -1 to
+	 * give up (the response keeps the last attempt's answer; when there
+	 * was none, refused is set).  observe sees each attempt's status and
+	 * headers, not yet its body, as soon as the attempt ends, and returns
+	 * -1 to end there with that answer (no retry), else 0.  Both get
+	 * hook_arg; either may be NULL.
+	 */
+	long			(*admit)(void *arg,
+				    const struct http_response *last);
+	int			(*observe)(void *arg,
+				    const struct http_response *res);
+	void			*hook_arg;
 };
 
 struct http_response {
