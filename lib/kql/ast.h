@@ -46,7 +46,8 @@ enum kql_exk {
 	KX_CALL,	/* name(args) */
 	KX_NEG,		/* -a */
 	KX_BINARY,	/* a op b */
-	KX_IN,		/* a op (args) or a op (tab): in, !in, in~, has_any... */
+	/* a op (args) or a op (tab): in, !in, in~, has_any... */
+	KX_IN,
 	KX_BETWEEN,	/* a between (b .. c); op says negated */
 	KX_STAR,	/* * as a function argument */
 	KX_TAB		/* a tabular expression in a scalar position */
@@ -83,7 +84,8 @@ struct kql_expr {
 	/* KX_LIT */
 	enum kql_type	 lit_type;
 	int		 lit_null;
-	int64_t		 ival;		/* long, int, bool, datetime/timespan ticks */
+	/* long, int, bool, datetime/timespan ticks */
+	int64_t		 ival;
 	double		 rval;
 	const char	*sval;		/* string, guid, dynamic (JSON text) */
 	size_t		 slen;
@@ -151,8 +153,10 @@ struct kql_op {
 	enum kql_opk		 kind;
 	struct kql_pos		 pos;
 	const char		*name;		/* operator word as written */
-	struct kql_expr		*e;		/* where; take/top count; parse src */
-	struct kql_named	*items;		/* project, extend, summarize... */
+	/* where; take/top count; parse src */
+	struct kql_expr		*e;
+	/* project, extend, summarize... */
+	struct kql_named	*items;
 	size_t			 nitems;
 	size_t			 itemcap;
 	struct kql_named	*by;		/* summarize by */
@@ -175,8 +179,10 @@ struct kql_op {
 	int			 union_inner;	/* kind=inner */
 	int			 isfuzzy;
 	/* parse */
-	int			 parse_kind;	/* 0 simple, 1 regex, 2 relaxed */
-	int			 parse_where;	/* parse-where: drop non-matches */
+	/* 0 simple, 1 regex, 2 relaxed */
+	int			 parse_kind;
+	/* parse-where: drop non-matches */
+	int			 parse_where;
 	struct kql_parsepart	*parts;
 	size_t			 nparts;
 	size_t			 partcap;
@@ -207,7 +213,8 @@ struct kql_coldef {
 struct kql_tab {
 	struct kql_pos		 pos;
 	enum kql_srck		 src;
-	const char		*name;		/* KS_NAME, KS_CALL, KS_UNSUPPORTED */
+	/* KS_NAME, KS_CALL, KS_UNSUPPORTED */
+	const char		*name;
 	int			 wildcard;	/* KS_NAME with a * */
 	struct kql_expr		**args;		/* KS_CALL; datatable values */
 	size_t			 nargs;
@@ -220,7 +227,8 @@ struct kql_tab {
 	struct kql_named	*items;		/* KS_PRINT */
 	size_t			 nitems;
 	size_t			 itemcap;
-	const char		*range_col;	/* KS_RANGE: range x from a to b step c */
+	/* KS_RANGE: range x from a to b step c */
+	const char		*range_col;
 	struct kql_expr		*range_from, *range_to, *range_step;
 	struct kql_op		*ops;
 	size_t			 nops;

@@ -555,13 +555,13 @@ run(const char *path, const char *query, size_t len, const char *handsql,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if ((long)nrows >= max_rows || bytes > KQL_EXEC_MAX_BYTES) {
 			if ((long)nrows >= max_rows)
-				snprintf(msg, sizeof(msg), "Query result set has "
-				    "exceeded the limit of %ld rows; the rows "
-				    "were cut short", max_rows);
+				snprintf(msg, sizeof(msg), "Query result set "
+				    "has exceeded the limit of %ld rows; the "
+				    "rows were cut short", max_rows);
 			else
-				snprintf(msg, sizeof(msg), "Query result set has "
-				    "exceeded the limit of %ld bytes; the rows "
-				    "were cut short", KQL_EXEC_MAX_BYTES);
+				snprintf(msg, sizeof(msg), "Query result set "
+				    "has exceeded the limit of %ld bytes; the "
+				    "rows were cut short", KQL_EXEC_MAX_BYTES);
 			json_object_set_new(resp, "error", partial_error(msg));
 			break;
 		}

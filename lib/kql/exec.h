@@ -37,7 +37,8 @@ enum kql_exec_status {
 };
 
 struct kql_exec_opts {
-	const char	*now;		/* the workspace's now; NULL: recorded */
+	/* the workspace's now; NULL: recorded */
+	const char	*now;
 	const char	*timespan;	/* ISO-8601 interval or duration */
 	long		 max_rows;	/* 0: KQL_EXEC_MAX_ROWS */
 	long		 timeout_s;	/* 0: 600 */

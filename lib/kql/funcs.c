@@ -719,7 +719,7 @@ is_term_char(unsigned char c)
 /* ASCII case folding by table: these loops run over every row. */
 static const unsigned char fold_tab[256] = {
 #define F4(x) F1(x), F1(x + 1), F1(x + 2), F1(x + 3)
-#define F1(x) ((x) >= 'A' && (x) <= 'Z' ? (x) + 32 : (x))
+#define F1(x) ((x) + 32 * ((x) >= 'A' && (x) <= 'Z'))
 #define F16(x) F4(x), F4(x + 4), F4(x + 8), F4(x + 12)
 	F16(0), F16(16), F16(32), F16(48), F16(64), F16(80), F16(96),
 	F16(112), F16(128), F16(144), F16(160), F16(176), F16(192), F16(208),
@@ -948,7 +948,8 @@ termlist_get(sqlite3_context *ctx, sqlite3_value *v, int argi)
 			if (json_is_string(e)) {
 				s = json_string_value(e);
 			} else if (json_is_integer(e)) {
-				snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT,
+				snprintf(buf, sizeof(buf),
+				    "%" JSON_INTEGER_FORMAT,
 				    json_integer_value(e));
 				s = buf;
 			} else if (json_is_real(e)) {

@@ -170,7 +170,8 @@ lex_number(struct lexer *lx, int line, int col, int space)
 		advance_n(lx, 2);
 		while (isxdigit(peekc(lx, 0)))
 			advance(lx);
-		if (lx->pos - start >= sizeof(buf) || is_word_char(peekc(lx, 0)))
+		if (lx->pos - start >= sizeof(buf) ||
+		    is_word_char(peekc(lx, 0)))
 			return lex_error(lx, line, col, "malformed number");
 		memcpy(buf, lx->s + start, lx->pos - start);
 		buf[lx->pos - start] = '\0';
@@ -352,8 +353,8 @@ lex_string(struct lexer *lx, int line, int col, int verbatim,
 		case 'u':
 			cp = 0;
 			for (i = 1; i <= 4; i++) {
-				if (p + (size_t)i >= end ||
-				    (h = hexval((unsigned char)lx->s[p + i])) < 0)
+				if (p + (size_t)i >= end || (h = hexval(
+				    (unsigned char)lx->s[p + i])) < 0)
 					return lex_error(lx, line, col,
 					    "malformed \\u escape in string");
 				cp = cp * 16 + (unsigned)h;

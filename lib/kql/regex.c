@@ -349,9 +349,10 @@ parse_class(struct parser *p)
 			return n;
 		}
 		first = 0;
-		if (c == '[' && p->pos + 1 < p->len && p->s[p->pos + 1] == ':') {
+		if (c == '[' && p->pos + 1 < p->len &&
+		    p->s[p->pos + 1] == ':') {
 			size_t i, end;
-			const char *name = p->s + p->pos + 2;
+			const char *name = p->s + p->pos + 2, *r;
 			int neg = 0;
 
 			for (end = p->pos + 2; end + 1 < p->len; end++)
@@ -375,8 +376,7 @@ parse_class(struct parser *p)
 				perr(p, "unsupported [:class:]");
 				return NULL;
 			}
-			for (const char *r = posix_classes[i].ranges; *r != '\0';
-			    r += 2)
+			for (r = posix_classes[i].ranges; *r != '\0'; r += 2)
 				if (add_range(p, n, (unsigned char)r[0],
 				    (unsigned char)r[1]) == -1)
 					return NULL;

@@ -33,9 +33,9 @@ struct kql_col {
 /* What the translator knows of the workspace. */
 struct kql_catalog {
 	/*
-	 * Fills *cols and *ncols (allocated from a) with table name's columns and
-	 * *sqltable with the SQL table name.  1 when found, 0 when not, -1 on
-	 * error (out of memory).
+	 * Fills *cols and *ncols (allocated from a) with the columns of
+	 * table name, and *sqltable with its SQL name.  1 when found, 0
+	 * when not, -1 on error (out of memory).
 	 */
 	int	(*table)(void *ctx, const char *name, struct kql_arena *a,
 		    const char **sqltable, struct kql_col **cols,

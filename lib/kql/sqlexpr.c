@@ -475,9 +475,9 @@ coerce_pair(struct gen *g, struct sx *a, struct sx *b)
 				int64_t t;
 				char buf[40];
 
-				if (kql_parse_datetime(o->lit->sval, &t) == -1 ||
-				    kql_format_datetime(t, buf, sizeof(buf)) ==
-				    -1)
+				if (kql_parse_datetime(o->lit->sval, &t) ==
+				    -1 || kql_format_datetime(t, buf,
+				    sizeof(buf)) == -1)
 					return gen_fail(g, o->lit->pos,
 					    "'%s' is not a datetime",
 					    o->lit->sval);
@@ -1072,9 +1072,9 @@ fn_bin(struct fnctx *f, struct sx *out)
 			for (k = 0; cuts[k].rest != NULL; k++)
 				if (s->lit->ival == cuts[k].ticks)
 					return done(f, out, gen_fmt(G,
-					    "(substr(%s, 1, %d) || '%s')", x->sql,
-					    cuts[k].keep, cuts[k].rest),
-					    KQL_T_DATETIME);
+					    "(substr(%s, 1, %d) || '%s')",
+					    x->sql, cuts[k].keep,
+					    cuts[k].rest), KQL_T_DATETIME);
 		}
 		if (f->n == 3)
 			return done(f, out, gen_fmt(G, "kql_bin_dt_at(%s, %s, "
@@ -1471,7 +1471,8 @@ fn_dynamic_arg(struct fnctx *f, struct sx *out)
 			    gen_fmt(G, "kql_parse_json(%s)", sx_text(G, A(i)));
 		else if (strcmp(f->fn->sqlname, "kql_array_index_of") == 0 ||
 		    strcmp(f->fn->sqlname, "kql_set_has_element") == 0)
-			s = sx_json_elem(G, A(i));	/* a value to look for */
+			/* a value to look for */
+			s = sx_json_elem(G, A(i));
 		else
 			s = sx_scalar(G, A(i));
 		buf_printf(&b, "%s%s", i > 0 ? ", " : "", s);
@@ -2220,8 +2221,8 @@ gen_call(struct gen *g, struct ectx *cx, struct kql_expr *e, struct sx *out)
 			if (e->args[i]->kind == KX_STAR) {
 				cx->agg = saved_agg;
 				cx->in_agg = 0;
-				return gen_fail(g, e->args[i]->pos, "'*' is not "
-				    "allowed in %s()", e->name);
+				return gen_fail(g, e->args[i]->pos, "'*' is "
+				    "not allowed in %s()", e->name);
 			}
 			if (gen_expr(g, cx, e->args[i], &args[i]) == -1) {
 				cx->agg = saved_agg;

@@ -93,7 +93,8 @@ struct gen {
 	int				 failed;
 	int				 depth;
 	int				 recursive;	/* WITH RECURSIVE */
-	struct kql_pos			 at;		/* the operator at hand */
+	/* the operator at hand */
+	struct kql_pos			 at;
 };
 
 /* sql.c */

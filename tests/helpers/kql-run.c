@@ -152,7 +152,8 @@ main(int argc, char *argv[])
 	buf_release(&err);
 	if (raw || hand)
 		s = json_dumps(json_object_get(json_array_get(json_object_get(
-		    resp, "tables"), 0), "rows"), JSON_COMPACT | JSON_REAL_PRECISION(15));
+		    resp, "tables"), 0), "rows"), JSON_COMPACT |
+		    JSON_REAL_PRECISION(15));
 	else
 		s = json_dumps(resp, JSON_COMPACT | JSON_REAL_PRECISION(15));
 	if (s != NULL)
