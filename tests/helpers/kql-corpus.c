@@ -47,8 +47,11 @@ tally(const char *msg)
 	snprintf(buf, sizeof(buf), "%s", p);
 	if (strncmp(buf, "unknown column", 14) == 0 ||
 	    strncmp(buf, "unknown name", 12) == 0 ||
-	    strncmp(buf, "unknown table", 13) == 0)
+	    strncmp(buf, "unknown table", 13) == 0) {
 		buf[strcspn(buf, "'")] = '\0';
+		if (buf[0] != '\0' && buf[strlen(buf) - 1] == ' ')
+			buf[strlen(buf) - 1] = '\0';
+	}
 	if (strstr(buf, "needs the columns of") != NULL) {
 		char *q = strstr(buf, " of '");
 
