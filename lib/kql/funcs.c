@@ -1445,6 +1445,8 @@ f_substring(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	start = sqlite3_value_int64(argv[1]);
 	total = char_count(s, n);
 	if (start < 0)
+		start += total;		/* from the end: substring("123", -2) */
+	if (start < 0)
 		start = 0;
 	if (start > total)
 		start = total;
