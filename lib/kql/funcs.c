@@ -255,6 +255,10 @@ f_bin_dt(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_null(ctx);
 		return;
 	}
+	/* Kusto's bins count from 0001-01-01 (a Monday), which matters for
+	 * sizes that do not divide a day, such as 7d. */
+	if (argc < 3)
+		at = -621355968000000000LL;
 	result_dt(ctx, floor_div(t - at, b) * b + at);
 }
 
