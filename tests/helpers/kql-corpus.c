@@ -6,9 +6,14 @@
  * prints the share that parse, the share that translate, and the most
  * common reasons for failing.
  *
+ * With -w WS, each query is also run on the workspace WS, and the queries
+ * that fail while running (rather than for an unknown table or an
+ * unsupported construct) are counted and listed: there should be none.
+ *
  * usage: kql-corpus [-t TABLES_DIR] [-p MIN_PARSE%] [-x MIN_TRANSLATE%]
- *                   [-v] FILE
- * Exits 1 when a share is below its minimum, 2 on bad usage or input.
+ *                   [-w WS] [-v] FILE
+ * Exits 1 when a share is below its minimum or a query failed while
+ * running, 2 on bad usage or input.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -19,7 +24,9 @@
 #include <jansson.h>
 
 #include "kql/arena.h"
+#include "buf.h"
 #include "kql/catalog.h"
+#include "kql/exec.h"
 #include "kql/parse.h"
 #include "kql/sql.h"
 
@@ -87,7 +94,8 @@ by_count(const void *a, const void *b)
 int
 main(int argc, char *argv[])
 {
-	const char *tables = "data/tables";
+	const char *tables = "data/tables", *ws = NULL;
+	int ran = 0, runfail = 0;
 	double min_parse = 0, min_translate = 0;
 	int c, verbose = 0, n = 0, parsed = 0, translated = 0;
 	char *line = NULL, err[512];
@@ -96,8 +104,11 @@ main(int argc, char *argv[])
 	FILE *fp;
 	struct kql_catalog cat;
 
-	while ((c = getopt(argc, argv, "t:p:x:v")) != -1) {
+	while ((c = getopt(argc, argv, "t:p:x:w:v")) != -1) {
 		switch (c) {
+		case 'w':
+			ws = optarg;
+			break;
 		case 't':
 			tables = optarg;
 			break;
@@ -156,6 +167,26 @@ main(int argc, char *argv[])
 		}
 		if (verbose && err[0] != '\0')
 			printf("%s\t%s\n", src ? src : "?", err);
+		if (ws != NULL) {
+			struct kql_exec_opts o;
+			struct buf eb;
+			json_t *resp = NULL;
+			enum kql_exec_status st;
+
+			memset(&o, 0, sizeof(o));
+			o.timeout_s = 60;
+			buf_init(&eb);
+			st = kql_exec(ws, q, strlen(q), &o, &resp, &eb);
+			if (st == KQL_EXEC_OK) {
+				ran++;
+			} else if (st != KQL_EXEC_SYNTAX) {
+				runfail++;
+				printf("run failed: %s: %s\n", src ? src : "?",
+				    buf_str(&eb));
+			}
+			json_decref(resp);
+			buf_release(&eb);
+		}
 		err[0] = '\0';
 		kql_arena_release(&a);
 		json_decref(j);
@@ -170,6 +201,9 @@ main(int argc, char *argv[])
 	printf("queries: %d\n", n);
 	printf("parse: %d (%.1f%%)\n", parsed, 100.0 * parsed / n);
 	printf("translate: %d (%.1f%%)\n", translated, 100.0 * translated / n);
+	if (ws != NULL)
+		printf("run: %d ran on the workspace, %d failed while "
+		    "running\n", ran, runfail);
 	printf("top reasons for failing:\n");
 	for (i = 0; i < nreasons && i < 12; i++)
 		printf("%5d  %s\n", reasons[i].n, reasons[i].text);
@@ -177,7 +211,7 @@ main(int argc, char *argv[])
 		free(reasons[i].text);
 	free(reasons);
 	if (100.0 * parsed / n < min_parse ||
-	    100.0 * translated / n < min_translate)
+	    100.0 * translated / n < min_translate || runfail > 0)
 		return 1;
 	return 0;
 }
