@@ -1,15 +1,31 @@
 # lib.sh: what the documentation cases share.  Source it from a case's cmd:
 #   . "$TOP/tests/docs/lib.sh"
 
-# help_opts PROGRAM: the options its --help lists, one a line, sorted:
-# every -x and --long at the start of an indented line, before the text
-# that describes it (two spaces or more).
-help_opts() {
-	"$1" --help 2>/dev/null |
-	    grep -E '^[[:space:]]+--?[A-Za-z]' |
+# opts_of: the options a help text on stdin lists, one a line: every -x
+# and --long at the start of an indented line, before the text that
+# describes it (two spaces or more).
+opts_of() {
+	grep -E '^[[:space:]]+--?[A-Za-z]' |
 	    sed -E 's/^[[:space:]]+//; s/   *.*//' |
 	    grep -oE '(^|[ ,])--?[A-Za-z][A-Za-z0-9-]*' |
-	    tr -d ' ,' | sort -u
+	    tr -d ' ,'
+}
+
+# help_opts PROGRAM: the options its --help lists, and those of each
+# subcommand its usage lines name ("triage-kql import ..."), sorted.
+help_opts() {
+	"$1" --help 2>/dev/null > help.txt
+	{
+		opts_of < help.txt
+		sed -n '/^usage:/,/^$/p' help.txt |
+		    sed -E 's/^usage://; s/\[[^]]*\]//g' |
+		    awk -v p="${1##*/}" '$1 == p {
+			for (i = 2; i <= NF; i++)
+				if ($i ~ /^[a-z][a-z-]+$/) print $i }' |
+		    sort -u | while IFS= read -r sub; do
+			"$1" "$sub" --help 2>/dev/null | opts_of
+		    done
+	} | sort -u
 }
 
 # man_opts PAGE: the options its item lists document (.It Fl x, .It Fl
