@@ -77,35 +77,11 @@ incident_ref_ok(const char *s)
 	return 1;
 }
 
-json_t *
-call_check(const struct tool *t, const json_t *args)
-{
-	char err[512], msg[768];
-	const char *ref;
-
-	if (tools_validate(t->input_schema, args, err, sizeof(err)) == -1) {
-		snprintf(msg, sizeof(msg), "Invalid arguments for %s: %s. "
-		    "Nothing was run; fix the arguments and call the tool "
-		    "again.", t->name, err);
-		return call_result(msg, 1);
-	}
-	if (takes_incident_arg(t)) {
-		ref = jx_str(args, FETCH_ARG);
-		if (ref == NULL || !incident_ref_ok(ref)) {
-			snprintf(msg, sizeof(msg), "Invalid arguments for %s: "
-			    "input.%s: expected an incident number such as "
-			    "357335 or an incident GUID. Nothing was run.",
-			    t->name, FETCH_ARG);
-			return call_result(msg, 1);
-		}
-	}
-	return NULL;
-}
-
-/* One line on stderr for the person running the server. */
+/* One line on stderr for the person running the server; elapsed_ms < 0
+ * when nothing ran. */
 static void
-log_call(const struct server *s, const struct tool *t,
-    const struct tool_run *r, const char *prefix, const char *outcome)
+log_call(const struct server *s, const struct tool *t, const char *prefix,
+    const char *outcome, long elapsed_ms)
 {
 	struct buf b;
 	size_t keep;
@@ -117,10 +93,44 @@ log_call(const struct server *s, const struct tool *t,
 	 * data: nothing in it may drive the terminal. */
 	esc_term(&b, outcome, strlen(outcome), ESC_NL_SPACE);
 	keep = esc_cut(buf_str(&b), b.len, 300, NULL);
-	fprintf(stderr, "%s: %s: %s%.*s%s (%ld.%01ld s)\n", log_progname(),
-	    t->name, prefix, (int)keep, buf_str(&b), keep < b.len ? "..." : "",
-	    r->elapsed_ms / 1000, r->elapsed_ms % 1000 / 100);
+	if (elapsed_ms >= 0)
+		fprintf(stderr, "%s: %s: %s%.*s%s (%ld.%01ld s)\n",
+		    log_progname(), t->name, prefix, (int)keep, buf_str(&b),
+		    keep < b.len ? "..." : "", elapsed_ms / 1000,
+		    elapsed_ms % 1000 / 100);
+	else
+		fprintf(stderr, "%s: %s: %s%.*s%s\n", log_progname(),
+		    t->name, prefix, (int)keep, buf_str(&b),
+		    keep < b.len ? "..." : "");
 	buf_release(&b);
+}
+
+json_t *
+call_check(const struct server *s, const struct tool *t,
+    const json_t *args)
+{
+	char err[512], msg[768];
+	const char *ref;
+
+	if (tools_validate(t->input_schema, args, err, sizeof(err)) == -1) {
+		snprintf(msg, sizeof(msg), "Invalid arguments for %s: %s. "
+		    "Nothing was run; fix the arguments and call the tool "
+		    "again.", t->name, err);
+		log_call(s, t, "refused: ", msg, -1);
+		return call_result(msg, 1);
+	}
+	if (takes_incident_arg(t)) {
+		ref = jx_str(args, FETCH_ARG);
+		if (ref == NULL || !incident_ref_ok(ref)) {
+			snprintf(msg, sizeof(msg), "Invalid arguments for %s: "
+			    "input.%s: expected an incident number such as "
+			    "357335 or an incident GUID. Nothing was run.",
+			    t->name, FETCH_ARG);
+			log_call(s, t, "refused: ", msg, -1);
+			return call_result(msg, 1);
+		}
+	}
+	return NULL;
 }
 
 json_t *
@@ -164,7 +174,7 @@ call_run(struct server *s, const struct tool *t, const json_t *args,
 	buf_init(&text);
 	if (r.is_error) {
 		buf_adds(&text, r.message != NULL ? r.message : "failed");
-		log_call(s, t, &r, "error: ", buf_str(&text));
+		log_call(s, t, "error: ", buf_str(&text), r.elapsed_ms);
 	} else {
 		bounded = tools_bound_summary(r.out, r.out_len, &t->bounds,
 		    &truncated, summary, sizeof(summary));
@@ -181,7 +191,7 @@ call_run(struct server *s, const struct tool *t, const json_t *args,
 		if (truncated)
 			strncat(summary, ", cut to the tool's bounds",
 			    sizeof(summary) - strlen(summary) - 1);
-		log_call(s, t, &r, "", summary);
+		log_call(s, t, "", summary, r.elapsed_ms);
 	}
 	result = buf_failed(&text) ? call_result("out of memory", 1) :
 	    call_result(buf_str(&text), r.is_error);

@@ -94,7 +94,8 @@ void	 batch_put(struct server *s, struct batch *b);
  * Checks a call's arguments against the tool.  NULL when they are good,
  * else a CallToolResult with isError saying what is wrong.
  */
-json_t	*call_check(const struct tool *t, const json_t *args);
+json_t	*call_check(const struct server *s, const struct tool *t,
+	    const json_t *args);
 /* Runs a checked call and returns its CallToolResult (never NULL). */
 json_t	*call_run(struct server *s, const struct tool *t,
 	    const json_t *args, atomic_int *cancelled);

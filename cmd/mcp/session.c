@@ -222,7 +222,7 @@ do_tools_call(struct server *s, struct batch *b, const json_t *id,
 		    "error: out of memory"));
 		return;
 	}
-	refused = call_check(t, j->args);
+	refused = call_check(s, t, j->args);
 	if (refused != NULL) {
 		reply(s, b, rpc_result(id, refused));
 		json_decref(j->args);
