@@ -185,6 +185,9 @@ main(int argc, char *argv[])
 		cli_die(EXIT_FAIL, "cannot set up the worker pool");
 	if (session_run(&s, STDIN_FILENO) == -1)
 		rc = EXIT_FAIL;
+	/* With the client gone, no call in flight can be answered. */
+	if (atomic_load(&s.out_failed))
+		pool_cancel(&s, NULL);
 	pool_finish(&s);
 	if (atomic_load(&s.out_failed))
 		rc = EXIT_FAIL;

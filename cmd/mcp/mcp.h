@@ -77,8 +77,9 @@ int	 pool_init(struct server *s);
 /* Queues a call: the job is the pool's from now on.  -1 (the job still
  * the caller's) when no worker could be started to run it. */
 int	 pool_submit(struct server *s, struct job *j);
-/* Marks the call with this id cancelled: it is not run if it has not
- * started, and its reply is dropped.  1 when found, else 0. */
+/* Marks the call with this id cancelled (every call, for NULL): it is
+ * not run if it has not started, else its program is stopped, and it
+ * gets no reply.  1 when found, else 0. */
 int	 pool_cancel(struct server *s, const json_t *id);
 /* Runs what is queued, waits for every worker and frees the pool. */
 void	 pool_finish(struct server *s);

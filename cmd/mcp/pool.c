@@ -153,7 +153,8 @@ worker(void *arg)
 	json_t *result;
 
 	while ((j = take(s)) != NULL) {
-		/* Nobody is left to read the answer: do not start the work. */
+		/* Not started when cancelled, or when nobody is left to
+		 * read the answer. */
 		if (!atomic_load(&j->cancelled) &&
 		    !atomic_load(&s->out_failed)) {
 			result = call_run(s, j->tool, j->args, &j->cancelled);
@@ -232,7 +233,7 @@ pool_cancel(struct server *s, const json_t *id)
 
 	pthread_mutex_lock(&s->lock);
 	for (j = s->head; j != NULL; j = j->next) {
-		if (json_equal(j->id, (json_t *)id)) {
+		if (id == NULL || json_equal(j->id, (json_t *)id)) {
 			atomic_store(&j->cancelled, 1);
 			found = 1;
 		}
