@@ -133,6 +133,54 @@ call_check(const struct server *s, const struct tool *t,
 	return NULL;
 }
 
+/*
+ * What the model sees of an incident record, as triage-agent shows it to
+ * its own model: without the originals ("raw") of the incident, its
+ * alerts and its entities, which repeat what the normalised fields say and
+ * would crowd the rest out of the bounds.  Other lines are kept as they
+ * are.  Replaces r->out; leaves it alone when memory runs out.
+ */
+static void
+incident_view(struct tool_run *r)
+{
+	static const char *const lists[] = { "alerts", "entities" };
+	const char *line = r->out, *end = r->out + r->out_len, *nl;
+	struct buf b;
+	json_t *rec, *list;
+	size_t i, k, n;
+	char *view;
+
+	buf_init(&b);
+	while (line < end) {
+		nl = memchr(line, '\n', (size_t)(end - line));
+		n = nl != NULL ? (size_t)(nl - line) : (size_t)(end - line);
+		rec = json_loadb(line, n, 0, NULL);
+		if (json_is_object(rec) && jx_str(rec, "type") != NULL &&
+		    strcmp(jx_str(rec, "type"), "incident") == 0) {
+			json_object_del(rec, "raw");
+			for (k = 0; k < 2; k++) {
+				list = json_object_get(rec, lists[k]);
+				for (i = 0; i < json_array_size(list); i++)
+					json_object_del(json_array_get(list,
+					    i), "raw");
+			}
+			jx_dump_buf(rec, &b, JSON_COMPACT);
+		} else {
+			buf_add(&b, line, n);
+		}
+		json_decref(rec);
+		buf_addc(&b, '\n');
+		line += n + 1;
+	}
+	n = b.len;
+	view = buf_steal(&b);
+	if (view != NULL) {
+		free(r->out);
+		r->out = view;
+		r->out_len = n;
+	}
+}
+
 json_t *
 call_run(struct server *s, const struct tool *t, const json_t *args,
     atomic_int *cancelled)
@@ -176,6 +224,8 @@ call_run(struct server *s, const struct tool *t, const json_t *args,
 		buf_adds(&text, r.message != NULL ? r.message : "failed");
 		log_call(s, t, "error: ", buf_str(&text), r.elapsed_ms);
 	} else {
+		if (takes_incident_arg(t))
+			incident_view(&r);
 		bounded = tools_bound_summary(r.out, r.out_len, &t->bounds,
 		    &truncated, summary, sizeof(summary));
 		if (bounded == NULL)
