@@ -182,7 +182,7 @@ def signin($o):
 	   Location: $o.place.country,
 	   AppDisplayName: $o.app.name, AppId: $o.app.id,
 	   AuthenticationRequirement: (if $o.auth == "multi" then "multiFactorAuthentication" else "singleFactorAuthentication" end),
-	   AuthenticationDetails: $o.auth_details,
+	   AuthenticationDetails: ($o.auth_details | if . then tojson else null end),
 	   ClientAppUsed: ($o.client // "Browser"),
 	   ConditionalAccessStatus: ($o.ca // (if $rc == "0" then "success" else "notApplied" end)),
 	   ConditionalAccessPolicies: $o.ca_policies,
@@ -197,9 +197,9 @@ def signin($o):
 	       countryOrRegion: $o.place.country,
 	       geoCoordinates: {latitude: $o.place.lat, longitude: $o.place.lon}},
 	   MfaDetail: $o.mfa,
-	   NetworkLocationDetails: (if $o.named then [{networkType: "trustedNamedLocation", networkNames: [$o.named]}] else [] end),
+	   NetworkLocationDetails: (if $o.named then [{networkType: "trustedNamedLocation", networkNames: [$o.named]}] else [] end | tojson),
 	   RiskDetail: ($risk.detail // "none"),
-	   RiskEventTypes_V2: ($risk.events // []),
+	   RiskEventTypes_V2: ($risk.events // [] | tojson),
 	   RiskLevelAggregated: ($risk.aggregated // "none"),
 	   RiskLevelDuringSignIn: ($risk.during // "none"),
 	   RiskState: ($risk.state // "none"),
@@ -210,7 +210,7 @@ def signin($o):
 	   UserAgent: $o.ua,
 	   UserDisplayName: $o.user.display, UserId: $o.user.object_id,
 	   UserPrincipalName: $o.user.upn, UserType: "Member",
-	   AutonomousSystemNumber: $o.place.asn,
+	   AutonomousSystemNumber: ($o.place.asn | if . then tostring else null end),
 	   AADTenantId: aad_tenant, SourceSystem: "Azure AD"}
 	| omit_empty | row("SigninLogs");
 

@@ -142,7 +142,9 @@ def dle($h; $t; $o; $p):
 	  RemoteDeviceName: $o.remote_name, RemoteIP: $o.remote_ip,
 	  RemoteIPType: (if $o.remote_ip then ip_type($o.remote_ip) else null end),
 	  RemotePort: $o.remote_port}
-	 + (if $p then initiating_cols($p) else {} end)
+	 + (if $p then initiating_cols($p)
+	    | del(.InitiatingProcessLogonId, .InitiatingProcessSignerType, .InitiatingProcessSignatureStatus)
+	    else {} end)
 	 + {ReportId: report_id($h; $t)})
 	| omit_empty | row("DeviceLogonEvents");
 
