@@ -102,6 +102,7 @@ def bins: {
 	whoami: ms_os("C:\\Windows\\System32\\whoami.exe"; "10.0.19041.1"; "whoami - displays logged on user information"; "whoami.exe"; 79360),
 	ipconfig: ms_os("C:\\Windows\\System32\\ipconfig.exe"; "10.0.19041.1"; "IP Configuration Utility"; "ipconfig.exe"; 35328),
 	net: ms_os("C:\\Windows\\System32\\net.exe"; "10.0.19041.1"; "Net Command"; "net.exe"; 57856),
+	nltest: ms_os("C:\\Windows\\System32\\nltest.exe"; "10.0.19041.3636"; "Microsoft® Logon Server Test Utility"; "nltestrk.exe"; 469504),
 	nslookup: ms_os("C:\\Windows\\System32\\nslookup.exe"; "10.0.19041.1"; "nslookup"; "nslookup.exe"; 96256),
 	tasklist: ms_os("C:\\Windows\\System32\\tasklist.exe"; "10.0.19041.1"; "Lists the current running tasks"; "tasklist.exe"; 95232),
 	systeminfo: ms_os("C:\\Windows\\System32\\systeminfo.exe"; "10.0.19041.1"; "Displays system information"; "sysinfo.exe"; 102912),

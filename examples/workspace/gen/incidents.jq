@@ -503,6 +503,7 @@ def inc_357328:
 	   dpe($disc),
 	   dpe(proc($h; at("01-13 19:33:12.540"); 6912; bin("whoami"); "whoami  /all"; $a; $disc)),
 	   dpe(proc($h; at("01-13 19:33:13.020"); 6936; bin("net"); "net  group \"Domain Admins\" /domain"; $a; $disc)),
+	   dpe(proc($h; at("01-13 19:33:14.402"); 6968; bin("nltest"); "nltest  /dclist:corp.contoso.com"; $a; $disc)),
 	   dne($run; at("01-13 19:34:16.338"); {rip: certutil_ip, rport: 443, rurl: certutil_domain, lport: 58861}),
 	   alert_row($alert; $alert.time; "New"),
 	   incident_rows($inc));
