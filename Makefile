@@ -52,6 +52,13 @@ UNIT_BINS  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_HELPER_SRC = $(wildcard tests/helpers/*.c)
 TEST_HELPERS = $(TEST_HELPER_SRC:tests/helpers/%.c=$(BUILD)/tests/%)
 
+# Fuzz targets double as regression tests: built with tests/fuzz/replay.c
+# they replay their corpus and every crash found (make check); built with
+# clang's libFuzzer they fuzz (make fuzz).  A target names the cmd/ sources
+# it needs on a line "FUZZ_SOURCES: cmd/x/a.c cmd/x/b.c".
+FUZZ_SRC   = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS  = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/%)
+
 MAN_PAGES  = $(wildcard doc/*.1)
 
 .PHONY: all check demo bench fuzz install uninstall clean deps tests-build
@@ -92,9 +99,21 @@ $(BUILD)/tests/%: tests/helpers/%.c $(LIBA)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS)
 
+# These build triage-kql's output code into themselves.
+$(BUILD)/tests/test_kql_output $(BUILD)/tests/kql-convert: \
+    $(wildcard cmd/kql/output.[ch] cmd/kql/rawresp.[ch])
+
+define fuzz_rule
+$(1)_EXTRA := $$(shell sed -n 's/.*FUZZ_SOURCES: *//p' tests/fuzz/$(1).c)
+$(BUILD)/tests/$(1): tests/fuzz/$(1).c tests/fuzz/replay.c $$($(1)_EXTRA:%.c=$(BUILD)/%.o) $(LIBA)
+	@mkdir -p $$(@D)
+	$$(CC) $$(CPPFLAGS) -Icmd/$$(word 2,$$(subst /, ,$$(firstword $$($(1)_EXTRA) cmd/none/x))) $$(PKG_CFLAGS) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$< tests/fuzz/replay.c $$($(1)_EXTRA:%.c=$(BUILD)/%.o) $(LIBA) $$(LDLIBS)
+endef
+$(foreach f,$(FUZZ_SRC:tests/fuzz/%.c=%),$(eval $(call fuzz_rule,$(f))))
+
 -include tests/mock/mock.mk
 
-tests-build: all $(UNIT_BINS) $(TEST_HELPERS) $(MOCK)
+tests-build: all $(UNIT_BINS) $(TEST_HELPERS) $(FUZZ_BINS) $(MOCK)
 
 # Install what is missing (Debian packages), then build and test.
 deps:
@@ -113,8 +132,9 @@ bench: deps
 	@$(MAKE) --no-print-directory tests-build
 	@BIN="$(CURDIR)/$(BIN)" BUILD="$(CURDIR)/$(BUILD)" bench/run $(BENCH)
 
-fuzz: deps
-	@tests/fuzz/run
+fuzz:
+	@scripts/install-deps --fuzz --check >/dev/null 2>&1 || scripts/install-deps --fuzz
+	@tests/fuzz/run $(FUZZ)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(SHAREDIR)

@@ -73,5 +73,9 @@ paths_data_file(const char *rel, char *out, size_t outsz)
 	if ((size_t)snprintf(out, outsz, "%s/../%s", dir, rel) < outsz &&
 	    exists(out))
 		return 0;
+	/* The sanitizer build puts programs in build/san/bin. */
+	if ((size_t)snprintf(out, outsz, "%s/../../../%s", dir, rel) < outsz &&
+	    exists(out))
+		return 0;
 	return -1;
 }

@@ -21,7 +21,8 @@ int	 paths_program(const char *name, char *out, size_t outsz);
 /*
  * Finds a bundled file by its path relative to the data root ("data/
  * enterprise-attack.json.gz", "prompts/system.md"), trying
- * $TRIAGE_DATA_DIR, EXE/../share/triage, then EXE/.. (a source tree).
+ * $TRIAGE_DATA_DIR, EXE/../share/triage, then EXE/.. (a source tree's
+ * bin/) and EXE/../../.. (the sanitizer build's build/san/bin/).
  * 0 when found (out holds the path), -1 when not.
  */
 int	 paths_data_file(const char *rel, char *out, size_t outsz);
