@@ -53,7 +53,7 @@ def real($name; $path; $sha1; $sha256; $md5; $size; $version; $internal; $orig; 
 	 internal: $internal, original: $orig, desc: $desc,
 	 signer: "OsVendor", sig: "Valid"};
 
-def bins: {
+def bin_specs: {
 	# From the public sample (mde_proc_pub.csv, msticpy, MIT).
 	powershell: real("powershell.exe"; "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe";
 	    "f43d9bb316e30ae1a3494ac5b0624f6bea1bf054";
@@ -92,47 +92,52 @@ def bins: {
 	    "WINLOGON"; "WINLOGON.EXE"; "Windows Logon Application"),
 
 	# Windows binaries the sample does not have: synthetic hashes.
-	cmd: ms_os("C:\\Windows\\System32\\cmd.exe"; "10.0.19041.3636"; "Windows Command Processor"; "Cmd.Exe"; 289792),
-	explorer: ms_os("C:\\Windows\\explorer.exe"; "10.0.19041.4412"; "Windows Explorer"; "EXPLORER.EXE"; 5347104),
-	userinit: ms_os("C:\\Windows\\System32\\userinit.exe"; "10.0.19041.1"; "Userinit Logon Application"; "USERINIT.EXE"; 33792),
-	notepad: ms_os("C:\\Windows\\System32\\notepad.exe"; "10.0.19041.3758"; "Notepad"; "NOTEPAD.EXE"; 201216),
-	certutil: ms_os("C:\\Windows\\System32\\certutil.exe"; "10.0.19041.4355"; "CertUtil.exe"; "CertUtil.exe"; 1565696),
-	schtasks: ms_os("C:\\Windows\\System32\\schtasks.exe"; "10.0.19041.1503"; "Task Scheduler Configuration Tool"; "schtasks.exe"; 235008),
-	rundll32: ms_os("C:\\Windows\\System32\\rundll32.exe"; "10.0.19041.3636"; "Windows host process (Rundll32)"; "RUNDLL32.EXE"; 71680),
-	whoami: ms_os("C:\\Windows\\System32\\whoami.exe"; "10.0.19041.1"; "whoami - displays logged on user information"; "whoami.exe"; 79360),
-	ipconfig: ms_os("C:\\Windows\\System32\\ipconfig.exe"; "10.0.19041.1"; "IP Configuration Utility"; "ipconfig.exe"; 35328),
-	net: ms_os("C:\\Windows\\System32\\net.exe"; "10.0.19041.1"; "Net Command"; "net.exe"; 57856),
-	nltest: ms_os("C:\\Windows\\System32\\nltest.exe"; "10.0.19041.3636"; "Microsoft® Logon Server Test Utility"; "nltestrk.exe"; 469504),
-	nslookup: ms_os("C:\\Windows\\System32\\nslookup.exe"; "10.0.19041.1"; "nslookup"; "nslookup.exe"; 96256),
-	tasklist: ms_os("C:\\Windows\\System32\\tasklist.exe"; "10.0.19041.1"; "Lists the current running tasks"; "tasklist.exe"; 95232),
-	systeminfo: ms_os("C:\\Windows\\System32\\systeminfo.exe"; "10.0.19041.1"; "Displays system information"; "sysinfo.exe"; 102912),
-	ping: ms_os("C:\\Windows\\System32\\PING.EXE"; "10.0.19041.1"; "TCP/IP Ping Command"; "ping.exe"; 22528),
-	mstsc: ms_os("C:\\Windows\\System32\\mstsc.exe"; "10.0.19041.4291"; "Remote Desktop Connection"; "mstsc.exe"; 1380352),
-	rdpclip: ms_os("C:\\Windows\\System32\\rdpclip.exe"; "10.0.19041.4291"; "RDP Clipboard Monitor"; "rdpclip.exe"; 289280),
-	sihost: ms_os("C:\\Windows\\System32\\sihost.exe"; "10.0.19041.4355"; "Shell Infrastructure Host"; "sihost.exe"; 111616),
-	mmc: ms_os("C:\\Windows\\System32\\mmc.exe"; "10.0.19041.3636"; "Microsoft Management Console"; "MMC.EXE"; 2189312),
-	w32tm: ms_os("C:\\Windows\\System32\\w32tm.exe"; "10.0.19041.1"; "Time Service Diagnostic Tool"; "w32tm.exe"; 108032),
+	cmd: ["os", "C:\\Windows\\System32\\cmd.exe", "10.0.19041.3636", "Windows Command Processor", "Cmd.Exe", 289792],
+	explorer: ["os", "C:\\Windows\\explorer.exe", "10.0.19041.4412", "Windows Explorer", "EXPLORER.EXE", 5347104],
+	userinit: ["os", "C:\\Windows\\System32\\userinit.exe", "10.0.19041.1", "Userinit Logon Application", "USERINIT.EXE", 33792],
+	notepad: ["os", "C:\\Windows\\System32\\notepad.exe", "10.0.19041.3758", "Notepad", "NOTEPAD.EXE", 201216],
+	certutil: ["os", "C:\\Windows\\System32\\certutil.exe", "10.0.19041.4355", "CertUtil.exe", "CertUtil.exe", 1565696],
+	schtasks: ["os", "C:\\Windows\\System32\\schtasks.exe", "10.0.19041.1503", "Task Scheduler Configuration Tool", "schtasks.exe", 235008],
+	rundll32: ["os", "C:\\Windows\\System32\\rundll32.exe", "10.0.19041.3636", "Windows host process (Rundll32)", "RUNDLL32.EXE", 71680],
+	whoami: ["os", "C:\\Windows\\System32\\whoami.exe", "10.0.19041.1", "whoami - displays logged on user information", "whoami.exe", 79360],
+	ipconfig: ["os", "C:\\Windows\\System32\\ipconfig.exe", "10.0.19041.1", "IP Configuration Utility", "ipconfig.exe", 35328],
+	net: ["os", "C:\\Windows\\System32\\net.exe", "10.0.19041.1", "Net Command", "net.exe", 57856],
+	nltest: ["os", "C:\\Windows\\System32\\nltest.exe", "10.0.19041.3636", "Microsoft® Logon Server Test Utility", "nltestrk.exe", 469504],
+	nslookup: ["os", "C:\\Windows\\System32\\nslookup.exe", "10.0.19041.1", "nslookup", "nslookup.exe", 96256],
+	tasklist: ["os", "C:\\Windows\\System32\\tasklist.exe", "10.0.19041.1", "Lists the current running tasks", "tasklist.exe", 95232],
+	systeminfo: ["os", "C:\\Windows\\System32\\systeminfo.exe", "10.0.19041.1", "Displays system information", "sysinfo.exe", 102912],
+	ping: ["os", "C:\\Windows\\System32\\PING.EXE", "10.0.19041.1", "TCP/IP Ping Command", "ping.exe", 22528],
+	mstsc: ["os", "C:\\Windows\\System32\\mstsc.exe", "10.0.19041.4291", "Remote Desktop Connection", "mstsc.exe", 1380352],
+	rdpclip: ["os", "C:\\Windows\\System32\\rdpclip.exe", "10.0.19041.4291", "RDP Clipboard Monitor", "rdpclip.exe", 289280],
+	sihost: ["os", "C:\\Windows\\System32\\sihost.exe", "10.0.19041.4355", "Shell Infrastructure Host", "sihost.exe", 111616],
+	mmc: ["os", "C:\\Windows\\System32\\mmc.exe", "10.0.19041.3636", "Microsoft Management Console", "MMC.EXE", 2189312],
+	w32tm: ["os", "C:\\Windows\\System32\\w32tm.exe", "10.0.19041.1", "Time Service Diagnostic Tool", "w32tm.exe", 108032],
 
 	# Applications.
-	msedge: synth("C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe"; "Microsoft Corporation"; "Microsoft Edge"; "131.0.2903.112"; "Microsoft Edge"; "msedge.exe"; 4244504; "Microsoft"; "Valid"),
-	chrome: synth("C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe"; "Google LLC"; "Google Chrome"; "131.0.6778.265"; "Google Chrome"; "chrome.exe"; 2790936; "Unknown"; "Valid"),
-	outlook: synth("C:\\Program Files\\Microsoft Office\\root\\Office16\\OUTLOOK.EXE"; "Microsoft Corporation"; "Microsoft Outlook"; "16.0.18227.20162"; "Microsoft Outlook"; "Outlook.exe"; 44310360; "Microsoft"; "Valid"),
-	winword: synth("C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE"; "Microsoft Corporation"; "Microsoft Office"; "16.0.18227.20162"; "Microsoft Word"; "WinWord.exe"; 1638224; "Microsoft"; "Valid"),
-	excel: synth("C:\\Program Files\\Microsoft Office\\root\\Office16\\EXCEL.EXE"; "Microsoft Corporation"; "Microsoft Office"; "16.0.18227.20162"; "Microsoft Excel"; "Excel.exe"; 67785040; "Microsoft"; "Valid"),
-	teams: synth("C:\\Program Files\\WindowsApps\\MSTeams_24335.206.3315.2883_x64__8wekyb3d8bbwe\\ms-teams.exe"; "Microsoft Corporation"; "Microsoft Teams"; "24335.206.3315.2883"; "Microsoft Teams"; "ms-teams.exe"; 1234672; "Microsoft"; "Valid"),
-	onedrive: synth("C:\\Program Files\\Microsoft OneDrive\\OneDrive.exe"; "Microsoft Corporation"; "Microsoft OneDrive"; "24.244.1204.0003"; "Microsoft OneDrive"; "OneDrive.exe"; 3566912; "Microsoft"; "Valid"),
-	acrord: synth("C:\\Program Files\\Adobe\\Acrobat DC\\Acrobat\\Acrobat.exe"; "Adobe Inc."; "Adobe Acrobat"; "24.5.20320.0"; "Adobe Acrobat"; "Acrobat.exe"; 6612840; "Unknown"; "Valid"),
-	code: synth("C:\\Program Files\\Microsoft VS Code\\Code.exe"; "Microsoft Corporation"; "Visual Studio Code"; "1.96.2"; "Visual Studio Code"; "electron.exe"; 186470280; "Microsoft"; "Valid"),
-	ccmexec: synth("C:\\Windows\\CCM\\CcmExec.exe"; "Microsoft Corporation"; "System Center Configuration Manager"; "5.0.9128.1007"; "Host Process for Microsoft Configuration Manager"; "CcmExec.exe"; 2587040; "Microsoft"; "Valid"),
-	customscript: synth("C:\\Packages\\Plugins\\Microsoft.Compute.CustomScriptExtension\\1.10.18\\bin\\CustomScriptHandler.exe"; "Microsoft Corporation"; "Microsoft Azure Custom Script Extension"; "1.10.18.0"; "Custom Script Handler"; "CustomScriptHandler.exe"; 171384; "Microsoft"; "Valid"),
-	ssms: synth("C:\\Program Files (x86)\\Microsoft SQL Server Management Studio 20\\Common7\\IDE\\Ssms.exe"; "Microsoft Corporation"; "Microsoft SQL Server Management Studio"; "20.2.30.0"; "SSMS 20"; "Ssms.exe"; 1081712; "Microsoft"; "Valid"),
-	sqlservr: synth("C:\\Program Files\\Microsoft SQL Server\\MSSQL16.MSSQLSERVER\\MSSQL\\Binn\\sqlservr.exe"; "Microsoft Corporation"; "Microsoft SQL Server"; "2022.160.4165.4"; "SQL Server Windows NT - 64 Bit"; "sqlservr.exe"; 651160; "Microsoft"; "Valid"),
-	sevenzip_fm: synth("C:\\Program Files\\7-Zip\\7zFM.exe"; "Igor Pavlov"; "7-Zip"; "24.08"; "7-Zip File Manager"; "7zFM.exe"; 1010176; "Unknown"; "Unsigned"),
-	npp: synth("C:\\Program Files\\Notepad++\\notepad++.exe"; "Don HO don.h@free.fr"; "Notepad++"; "8.6.9"; "Notepad++"; "notepad++.exe"; 6441368; "Unknown"; "Valid"),
-	wireshark: synth("C:\\Program Files\\Wireshark\\Wireshark.exe"; "The Wireshark developer community, https://www.wireshark.org/"; "Wireshark"; "4.4.2"; "Wireshark"; "Wireshark.exe"; 10227040; "Unknown"; "Valid")
+	msedge: ["synth", "C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe", "Microsoft Corporation", "Microsoft Edge", "131.0.2903.112", "Microsoft Edge", "msedge.exe", 4244504, "Microsoft", "Valid"],
+	chrome: ["synth", "C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe", "Google LLC", "Google Chrome", "131.0.6778.265", "Google Chrome", "chrome.exe", 2790936, "Unknown", "Valid"],
+	outlook: ["synth", "C:\\Program Files\\Microsoft Office\\root\\Office16\\OUTLOOK.EXE", "Microsoft Corporation", "Microsoft Outlook", "16.0.18227.20162", "Microsoft Outlook", "Outlook.exe", 44310360, "Microsoft", "Valid"],
+	winword: ["synth", "C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE", "Microsoft Corporation", "Microsoft Office", "16.0.18227.20162", "Microsoft Word", "WinWord.exe", 1638224, "Microsoft", "Valid"],
+	excel: ["synth", "C:\\Program Files\\Microsoft Office\\root\\Office16\\EXCEL.EXE", "Microsoft Corporation", "Microsoft Office", "16.0.18227.20162", "Microsoft Excel", "Excel.exe", 67785040, "Microsoft", "Valid"],
+	teams: ["synth", "C:\\Program Files\\WindowsApps\\MSTeams_24335.206.3315.2883_x64__8wekyb3d8bbwe\\ms-teams.exe", "Microsoft Corporation", "Microsoft Teams", "24335.206.3315.2883", "Microsoft Teams", "ms-teams.exe", 1234672, "Microsoft", "Valid"],
+	onedrive: ["synth", "C:\\Program Files\\Microsoft OneDrive\\OneDrive.exe", "Microsoft Corporation", "Microsoft OneDrive", "24.244.1204.0003", "Microsoft OneDrive", "OneDrive.exe", 3566912, "Microsoft", "Valid"],
+	acrord: ["synth", "C:\\Program Files\\Adobe\\Acrobat DC\\Acrobat\\Acrobat.exe", "Adobe Inc.", "Adobe Acrobat", "24.5.20320.0", "Adobe Acrobat", "Acrobat.exe", 6612840, "Unknown", "Valid"],
+	code: ["synth", "C:\\Program Files\\Microsoft VS Code\\Code.exe", "Microsoft Corporation", "Visual Studio Code", "1.96.2", "Visual Studio Code", "electron.exe", 186470280, "Microsoft", "Valid"],
+	ccmexec: ["synth", "C:\\Windows\\CCM\\CcmExec.exe", "Microsoft Corporation", "System Center Configuration Manager", "5.0.9128.1007", "Host Process for Microsoft Configuration Manager", "CcmExec.exe", 2587040, "Microsoft", "Valid"],
+	customscript: ["synth", "C:\\Packages\\Plugins\\Microsoft.Compute.CustomScriptExtension\\1.10.18\\bin\\CustomScriptHandler.exe", "Microsoft Corporation", "Microsoft Azure Custom Script Extension", "1.10.18.0", "Custom Script Handler", "CustomScriptHandler.exe", 171384, "Microsoft", "Valid"],
+	ssms: ["synth", "C:\\Program Files (x86)\\Microsoft SQL Server Management Studio 20\\Common7\\IDE\\Ssms.exe", "Microsoft Corporation", "Microsoft SQL Server Management Studio", "20.2.30.0", "SSMS 20", "Ssms.exe", 1081712, "Microsoft", "Valid"],
+	sqlservr: ["synth", "C:\\Program Files\\Microsoft SQL Server\\MSSQL16.MSSQLSERVER\\MSSQL\\Binn\\sqlservr.exe", "Microsoft Corporation", "Microsoft SQL Server", "2022.160.4165.4", "SQL Server Windows NT - 64 Bit", "sqlservr.exe", 651160, "Microsoft", "Valid"],
+	sevenzip_fm: ["synth", "C:\\Program Files\\7-Zip\\7zFM.exe", "Igor Pavlov", "7-Zip", "24.08", "7-Zip File Manager", "7zFM.exe", 1010176, "Unknown", "Unsigned"],
+	npp: ["synth", "C:\\Program Files\\Notepad++\\notepad++.exe", "Don HO don.h@free.fr", "Notepad++", "8.6.9", "Notepad++", "notepad++.exe", 6441368, "Unknown", "Valid"],
+	wireshark: ["synth", "C:\\Program Files\\Wireshark\\Wireshark.exe", "The Wireshark developer community, https://www.wireshark.org/", "Wireshark", "4.4.2", "Wireshark", "Wireshark.exe", 10227040, "Unknown", "Valid"]
 };
 
-def bin($k): bins[$k] // error("no binary \($k)");
+# A binary by its key: only the one asked for is computed.
+def bin($k):
+	(bin_specs[$k] // error("no binary \($k)"))
+	| if type == "object" then .
+	  elif .[0] == "os" then ms_os(.[1]; .[2]; .[3]; .[4]; .[5])
+	  else synth(.[1]; .[2]; .[3]; .[4]; .[5]; .[6]; .[7]; .[8]; .[9]) end;
 
 # --- Accounts ----------------------------------------------------------
 #
