@@ -235,12 +235,12 @@ def corp_hosts: [
 	{short: "ws-hr-011",    ip: "10.20.7.27",  user: "liam.murphy"},
 	{short: "ws-it-003",    ip: "10.20.3.12",  user: "kevin.obrien"},
 	{short: "ws-mkt-004",   ip: "10.20.4.22",  user: "grace.liu"},
-	{short: "lt-sales-019", ip: "10.20.19.40", user: "raj.patel"},
+	{short: "lt-sales-019", ip: "10.20.19.40", user: "raj.patel", tz: -8},
 	{short: "lt-exec-002",  ip: "10.20.1.15",  user: "sophie.martin"},
 	{short: "ws-acct-009",  ip: "10.20.9.33",  user: "hannah.kim"},
 	{short: "ws-ops-012",   ip: "10.20.12.17", user: "ben.carter"}
-] | map(. + {kind: "workstation", name: "\(.short).\(ad_domain)",
-	os: "Windows10", build: 19045, tz: -5});
+] | map({kind: "workstation", name: "\(.short).\(ad_domain)",
+	os: "Windows10", build: 19045, tz: -5} + .);
 
 def servers: [
 	{short: "dc01",       ip: "10.20.0.10", role: "Domain controller"},

@@ -122,7 +122,7 @@ def corp_sessions($h):
 	(fixed_sessions | map(select(.host == $h.short and (.incident | not)))) as $fx
 	| (["01-05", "01-12", "01-14"] - ($fx | map(.date)) | map(
 	    . as $d | R("sess:\($h.short):\($d)") as $r
-	    | {date: $d, t: (day_at($d; "13:05") + minutes($r[0]; 55)), pid: (3000 + ($r[1] * 1500 | floor) * 4)}))
+	    | {date: $d, t: (day_at($d; "08:05") - $h.tz * hours + minutes($r[0]; 55)), pid: (3000 + ($r[1] * 1500 | floor) * 4)}))
 	  + ($fx | map({date, t: at(.t), pid, skip}))
 	| sort_by(.date);
 
@@ -133,7 +133,7 @@ def corp_day($h; $date):
 	| session_for($h; $date) as $s
 	| ($s.date == $date) as $new
 	| R("corp:\($h.short):\($date)") as $r
-	| (if $new then $s.t else day_at($date; "13:02") + minutes($r[0]; 50) end) as $tl
+	| (if $new then $s.t else day_at($date; "08:02") - $h.tz * hours + minutes($r[0]; 50) end) as $tl
 	| ($s.pid) as $epid
 	| (if $new then ($s.skip // []) else [] end) as $skip
 	| select(workday($date) and in_window($tl))
