@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "escape.h"
+#include "incident.h"
 #include "jsonx.h"
 #include "log.h"
 #include "mcp.h"
@@ -143,11 +144,10 @@ call_check(const struct server *s, const struct tool *t,
 static void
 incident_view(struct tool_run *r)
 {
-	static const char *const lists[] = { "alerts", "entities" };
 	const char *line = r->out, *end = r->out + r->out_len, *nl;
 	struct buf b;
-	json_t *rec, *list;
-	size_t i, k, n;
+	json_t *rec;
+	size_t n;
 	char *view;
 
 	buf_init(&b);
@@ -157,13 +157,7 @@ incident_view(struct tool_run *r)
 		rec = json_loadb(line, n, 0, NULL);
 		if (json_is_object(rec) && jx_str(rec, "type") != NULL &&
 		    strcmp(jx_str(rec, "type"), "incident") == 0) {
-			json_object_del(rec, "raw");
-			for (k = 0; k < 2; k++) {
-				list = json_object_get(rec, lists[k]);
-				for (i = 0; i < json_array_size(list); i++)
-					json_object_del(json_array_get(list,
-					    i), "raw");
-			}
+			incident_drop_raw(rec);
 			jx_dump_buf(rec, &b, JSON_COMPACT);
 		} else {
 			buf_add(&b, line, n);
