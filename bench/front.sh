@@ -118,9 +118,9 @@ with a model on the mock that answers each request after one second
 | 8 | | | $m8 ms | $(rate "$m8") |
 
 The load average was $load when it finished (other work shares the
-machine). \`triage run\` took $((run - pipe)) ms more than the bare pipeline
-(its work files, jq's checks of the records, the transcript's move). The playbook
-is CPU work (a process per tool, KQL on SQLite), so on two cores more jobs
+machine). Between \`triage run\` and the bare pipeline, $((run - pipe)) ms:
+its own work (work files, jq's checks, the transcript's move) and noise.
+The playbook is CPU work (a process per tool, KQL on SQLite), so on two cores more jobs
 do not help; a model run waits on the network, and the jobs overlap those
 waits. Real limits are the services' quotas and the model's cost, which
 every parallel run shares through the cache's file locks.
