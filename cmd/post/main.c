@@ -39,11 +39,11 @@
 #include "ratelimit.h"
 
 #define INPUT_MAX	((size_t)64 << 20)
-#define TEAMS_MAX	(28 * 1024)	/* azure-apis.md E.1: the envelope */
-#define SLACK_MAX	40000		/* E.3: text is cut above 40,000 */
+#define TEAMS_MAX	(28 * 1024)	/* E.1: the whole envelope */
+#define SLACK_MAX	40000		/* E.3: cut above 40,000 */
 #define SLACK_BLOCKS	50
 #define RENDER_TIMEOUT	(120 * 1000)
-#define RATE_WAIT_MS	(120 * 1000)	/* at most, for a posting slot */
+#define RATE_WAIT_MS	(120 * 1000)	/* a posting slot, at most */
 
 static const char synopsis[] =
 "triage-post [-nq] [--teams] [--slack] file ...";
@@ -91,10 +91,10 @@ enum kind {
 };
 
 struct input {
-	char		*given;		/* the file named, made safe */
+	char		*given;		/* the file named, safe */
 	char		*name;		/* the file read, made safe */
 	enum kind	 kind;
-	json_t		*values;	/* the file's JSON values, in order */
+	json_t		*values;	/* its JSON values, in order */
 	char		 now[64];	/* a sidecar's generated_at */
 };
 
@@ -511,7 +511,8 @@ pace(unsigned svc, const char *name)
 			rl_state[i] = 1;
 			break;
 		case -2:
-			cli_warn("%s; posting without a shared rate limit", err);
+			cli_warn("%s; posting without a shared rate limit",
+			    err);
 			rl_state[i] = -1;
 			break;
 		default:
