@@ -62,6 +62,7 @@ vsay(const char *fmt, va_list ap)
 	if (n < 0)
 		return;
 	vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	log_defuse(line + n);
 	strcat(line, "\n");
 	fflush(stdout);
 	fputs(line, stderr);

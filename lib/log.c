@@ -44,6 +44,24 @@ log_debugging(void)
 	return debugging;
 }
 
+void
+log_defuse(char *s)
+{
+	unsigned char *p;
+
+	for (p = (unsigned char *)s; *p != '\0'; p++) {
+		if (*p == '\t' || *p == '\n')
+			continue;
+		if (*p < 0x20 || *p == 0x7f)
+			*p = '?';
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			p[0] = '?';
+			p[1] = '?';
+			p++;
+		}
+	}
+}
+
 static void
 vlog(const char *level, const char *fmt, va_list ap)
 {
@@ -55,6 +73,7 @@ vlog(const char *level, const char *fmt, va_list ap)
 	if (n < 0 || (size_t)n >= sizeof(line))
 		return;
 	vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	log_defuse(line + n);
 	strcat(line, "\n");
 	fputs(line, stderr);
 	fflush(stderr);

@@ -13,6 +13,13 @@ void	 log_init(const char *argv0);
 const char *log_progname(void);
 /* Nonzero when TRIAGE_DEBUG is set to something other than "" or "0". */
 int	 log_debugging(void);
+/*
+ * Replaces, in place, the control characters in s (C0 except tab and
+ * newline, DEL, and C1 in UTF-8) with '?': messages quote hostile data,
+ * and an escape sequence on the analyst's terminal could retitle it, hide
+ * text or write the clipboard.  log_warn, log_debug and cli_die do this.
+ */
+void	 log_defuse(char *s);
 /* "prog: warning: ..." on stderr. */
 void	 log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "prog: debug: ..." on stderr, only when debugging. */
