@@ -99,6 +99,10 @@ $(BUILD)/tests/%: tests/helpers/%.c $(LIBA)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS)
 
+# These build triage-kql's output code into themselves.
+$(BUILD)/tests/test_kql_output $(BUILD)/tests/kql-convert: \
+    $(wildcard cmd/kql/output.[ch] cmd/kql/rawresp.[ch])
+
 define fuzz_rule
 $(1)_EXTRA := $$(shell sed -n 's/.*FUZZ_SOURCES: *//p' tests/fuzz/$(1).c)
 $(BUILD)/tests/$(1): tests/fuzz/$(1).c tests/fuzz/replay.c $$($(1)_EXTRA:%.c=$(BUILD)/%.o) $(LIBA)

@@ -39,6 +39,12 @@ struct azauth_token {
 enum azauth_status azauth_get_token(const char *scope, struct azauth_token *tok,
 	    struct buf *why);
 
+/*
+ * Forgets the cached token that tok came from, after the service it was
+ * sent to refused it (HTTP 401), so the next call fetches a fresh one.
+ */
+void	 azauth_forget(const char *scope, const struct azauth_token *tok);
+
 /* Frees the token's contents (and wipes the secret). */
 void	 azauth_token_release(struct azauth_token *tok);
 

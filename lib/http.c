@@ -513,6 +513,14 @@ settle(struct xfer *x, CURLcode code)
 	}
 	if (retry && code == CURLE_OK) {
 		server = server_wait_ms(res);
+		/* A 429 that names no wait is usually a spent quota or spend
+		 * cap, not a burst: one more try, then report it. */
+		if (res->status == 429 && server < 0 && x->attempt >= 2) {
+			retry = 0;
+			snprintf(res->error, sizeof(res->error), "%s: HTTP 429 "
+			    "without Retry-After, twice: a quota or spend "
+			    "limit", safe);
+		}
 		max_wait = setting_ms(x->req->max_wait_ms,
 		    "TRIAGE_HTTP_MAX_WAIT", 60);
 		if (server > max_wait) {

@@ -5,7 +5,9 @@
  * errors, 408, 409, 429 and 5xx are retried with exponential backoff and
  * jitter, honouring retry-after-ms and Retry-After (seconds or HTTP date)
  * and x-should-retry, up to a maximum number of attempts; a server that asks
- * for a longer wait than max_wait_ms gets no retry (its answer is returned).
+ * for a longer wait than max_wait_ms gets no retry (its answer is returned),
+ * and a 429 that names no wait at all is retried once only (it is usually a
+ * spent quota, which hammering will not refill).
  * Other 4xx are never retried.  Responses are capped in size.  TLS is always
  * verified; libcurl's proxy variables (https_proxy, no_proxy, ...) apply.
  * A request that carries credentials is refused over plain http unless the
