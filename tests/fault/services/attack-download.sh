@@ -24,7 +24,7 @@ svc_setup() {
 }
 
 svc_run() {
-	TRIAGE_ATTACK_URL=$1/enterprise-attack.json triage-mitre update
+	TRIAGE_ATTACK_URL=$FAULT_URL/enterprise-attack.json triage-mitre update
 }
 
 svc_after() {
