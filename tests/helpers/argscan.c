@@ -11,7 +11,8 @@
  * more, and prints:
  *
  *   hit PID NAME        a process whose argv held a needle (once a pid)
- *   seen NAME           each program it saw below ROOT (basename of argv[0])
+ *   seen NAME           each program it saw below ROOT (basename of argv[0],
+ *                       or of the script a shell runs: "sh ./fake-az")
  *   scans N
  *
  * Exit status: 0 no needle seen, 1 a needle seen, 2 usage or I/O error.
@@ -92,6 +93,21 @@ note_name(const char *argv0)
 		names[nnames++] = strdup(base);
 }
 
+/* argv[0], or argv[1] when argv[0] is a shell running a script. */
+static const char *
+script_or_program(const char *args, size_t n)
+{
+	const char *base = strrchr(args, '/'), *next;
+
+	base = base != NULL ? base + 1 : args;
+	next = args + strlen(args) + 1;
+	if ((strcmp(base, "sh") == 0 || strcmp(base, "dash") == 0 ||
+	    strcmp(base, "bash") == 0) && next < args + n && *next != '-' &&
+	    *next != '\0')
+		return next;
+	return args;
+}
+
 static void
 note_hit(pid_t pid, const char *argv0)
 {
@@ -151,7 +167,7 @@ scan(pid_t root, pid_t self)
 		if (got <= 0)
 			continue;	/* a zombie or a kernel thread */
 		buf[got] = '\0';
-		note_name(buf);
+		note_name(script_or_program(buf, (size_t)got));
 		for (i = 0; i < nneedles; i++)
 			if (holds(buf, (size_t)got, needles[i]))
 				note_hit(pid, buf);
