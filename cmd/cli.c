@@ -84,6 +84,20 @@ cli_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
+long long
+cli_number(const char *opt, const char *s, long long min, long long max)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
+		cli_die(EXIT_USAGE, "invalid %s '%s': expected a whole number "
+		    "from %lld to %lld", opt, s, min, max);
+	return v;
+}
+
 int
 cli_exit(int code)
 {

@@ -28,6 +28,14 @@ _Noreturn void cli_die(int code, const char *fmt, ...)
 /* Prints "prog: message" on stderr. */
 void	 cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * The value of a numeric option: a whole number from min to max, or
+ * "prog: invalid --opt 'S': expected a whole number from MIN to MAX" and
+ * EXIT_USAGE.
+ */
+long long cli_number(const char *opt, const char *s, long long min,
+	    long long max);
+
 /* Flushes stdout and turns a write error into EXIT_FAIL; returns code. */
 int	 cli_exit(int code);
 

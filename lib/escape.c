@@ -12,59 +12,17 @@
 
 #include "buf.h"
 #include "escape.h"
+#include "utf8.h"
 
-#define REPLACEMENT	0xfffdu
+#define REPLACEMENT	UTF8_REPLACEMENT
 
-/*
- * Decodes one UTF-8 character at p (n > 0 bytes left) strictly (RFC 3629:
- * no overlongs, no surrogates, nothing above U+10FFFF).  Returns the bytes
- * used; an invalid byte uses 1 and gives U+FFFD.
- */
+/* One character: an invalid byte stands alone and reads as U+FFFD. */
 static size_t
-utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
+decode(const unsigned char *p, size_t n, uint32_t *cp)
 {
-	unsigned char c = p[0], lo = 0x80, hi = 0xbf;
-	size_t len, i;
-	uint32_t v;
+	size_t len = utf8_decode(p, n, cp);
 
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-		v = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		v = c & 0x0f;
-		if (c == 0xe0)
-			lo = 0xa0;
-		else if (c == 0xed)
-			hi = 0x9f;		/* no surrogates */
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		v = c & 0x07;
-		if (c == 0xf0)
-			lo = 0x90;
-		else if (c == 0xf4)
-			hi = 0x8f;
-	} else {
-		*cp = REPLACEMENT;
-		return 1;
-	}
-	if (n < len || p[1] < lo || p[1] > hi) {
-		*cp = REPLACEMENT;
-		return 1;
-	}
-	for (i = 1; i < len; i++) {
-		if (i > 1 && (p[i] < 0x80 || p[i] > 0xbf)) {
-			*cp = REPLACEMENT;
-			return 1;
-		}
-		v = (v << 6) | (p[i] & 0x3f);
-	}
-	*cp = v;
-	return len;
+	return len > 0 ? len : 1;
 }
 
 static void
@@ -147,7 +105,7 @@ esc_clean(struct buf *b, const char *s, size_t n, int flags)
 			i = k;
 			continue;
 		}
-		i += utf8_decode(p + i, n - i, &cp);
+		i += decode(p + i, n - i, &cp);
 		if (cp == '\n' || cp == 0x85 || cp == 0x2028 || cp == 0x2029)
 			line_break(b, flags);
 		else if (cp == '\r') {
@@ -215,7 +173,7 @@ esc_cut(const char *s, size_t n, size_t max, size_t *total)
 	while (i < n) {
 		if (count == max)
 			cut = i;
-		i += p[i] < 0x80 ? 1 : utf8_decode(p + i, n - i, &cp);
+		i += p[i] < 0x80 ? 1 : decode(p + i, n - i, &cp);
 		count++;
 	}
 	if (count <= max)

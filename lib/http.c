@@ -453,6 +453,20 @@ finish(struct xfer *x)
 	x->state = X_DONE;
 }
 
+/* The caller's admit hook said no: end with what the last attempt got. */
+static void
+hold_back(struct xfer *x)
+{
+	struct http_response *res = x->res;
+
+	if (x->attempt == 0) {
+		res->refused = 1;
+		snprintf(res->error, sizeof(res->error),
+		    "not sent: held back by the caller");
+	}
+	finish(x);
+}
+
 /* An attempt ended: decide between done and another try. */
 static void
 settle(struct xfer *x, CURLcode code)
@@ -460,7 +474,7 @@ settle(struct xfer *x, CURLcode code)
 	struct http_response *res = x->res;
 	const char *should;
 	long wait = -1, server, max_wait;
-	int retry = 0;
+	int retry = 0, stop = 0;
 	char safe[256];
 
 	res->curl_code = code;
@@ -478,6 +492,8 @@ settle(struct xfer *x, CURLcode code)
 		res->headers_len = x->head.len;
 	} else
 		res->headers_len = 0;
+	if (x->req->observe != NULL)
+		stop = x->req->observe(x->req->hook_arg, res) == -1;
 	http_safe_url(x->req->url, x->req->flags, safe, sizeof(safe));
 	res->error[0] = '\0';
 	if (res->too_large) {
@@ -500,7 +516,7 @@ settle(struct xfer *x, CURLcode code)
 		else if (strcmp(should, "false") == 0)
 			retry = 0;
 	}
-	if (x->req->flags & HTTP_NO_RETRY)
+	if ((x->req->flags & HTTP_NO_RETRY) || stop)
 		retry = 0;
 	if (retry && x->attempt >= x->max_attempts) {
 		retry = 0;
@@ -561,7 +577,7 @@ http_send_many(const struct http_request *reqs, struct http_response *res,
 	CURLMsg *msg;
 	size_t i, running, left, failed = 0;
 	long now, wait;
-	int still, q;
+	int still, q, ended;
 	struct xfer *x;
 	void *priv;
 
@@ -619,6 +635,20 @@ http_send_many(const struct http_request *reqs, struct http_response *res,
 					wait = x->next_ms - now;
 				continue;
 			}
+			if (x->req->admit != NULL) {
+				long later = x->req->admit(x->req->hook_arg,
+				    x->res);
+
+				if (later > 0) {
+					x->next_ms = now + later;
+					continue;
+				}
+				if (later < 0) {
+					hold_back(x);
+					left--;
+					continue;
+				}
+			}
 			if (start_attempt(multi, x) == -1) {
 				snprintf(x->res->error, sizeof(x->res->error),
 				    "cannot start a transfer");
@@ -632,6 +662,7 @@ http_send_many(const struct http_request *reqs, struct http_response *res,
 			if (xs[i].state == X_WAITING && xs[i].next_ms > now &&
 			    xs[i].next_ms - now < wait)
 				wait = xs[i].next_ms - now;
+		ended = 0;
 		curl_multi_perform(multi, &still);
 		while ((msg = curl_multi_info_read(multi, &q)) != NULL) {
 			if (msg->msg != CURLMSG_DONE)
@@ -642,11 +673,15 @@ http_send_many(const struct http_request *reqs, struct http_response *res,
 			x = priv;
 			curl_multi_remove_handle(multi, msg->easy_handle);
 			settle(x, msg->data.result);
+			ended = 1;
 			if (x->state == X_DONE)
 				left--;
 		}
 		if (left == 0)
 			break;
+		/* A transfer ended: its slot may start the next one now. */
+		if (ended)
+			continue;
 		if (wait < 0)
 			wait = 0;
 		curl_multi_poll(multi, NULL, 0, (int)(still > 0 ? (wait > 100 ?

@@ -34,6 +34,8 @@ enum http_flags {
 	HTTP_NO_RETRY	 = 1 << 3	/* one attempt only */
 };
 
+struct http_response;
+
 struct http_request {
 	const char		*method;	/* NULL: POST with a body, else GET */
 	const char		*url;
@@ -47,6 +49,21 @@ struct http_request {
 	int			 max_attempts;		/* 0: default */
 	long			 max_wait_ms;		/* 0: default */
 	size_t			 max_response;		/* 0: 64 MiB */
+	/*
+	 * Optional, for callers that pace themselves (rate limits shared
+	 * between processes).  admit is asked before every attempt: it
+	 * returns 0 to go ahead, N > 0 to be asked again in N ms, or -1 to
+	 * give up (the response keeps the last attempt's answer; when there
+	 * was none, refused is set).  observe sees each attempt's status and
+	 * headers, not yet its body, as soon as the attempt ends, and returns
+	 * -1 to end there with that answer (no retry), else 0.  Both get
+	 * hook_arg; either may be NULL.
+	 */
+	long			(*admit)(void *arg,
+				    const struct http_response *last);
+	int			(*observe)(void *arg,
+				    const struct http_response *res);
+	void			*hook_arg;
 };
 
 struct http_response {

@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "jsonx.h"
+#include "utf8.h"
 
 const char *
 jx_str(const json_t *obj, const char *key)
@@ -179,37 +180,6 @@ jx_dump_buf(const json_t *v, struct buf *b, size_t flags)
 	return buf_failed(b) ? -1 : 0;
 }
 
-/* Length of a valid UTF-8 sequence at p (at most n bytes), or 0. */
-static size_t
-utf8_len(const unsigned char *p, size_t n)
-{
-	unsigned int c;
-	size_t len, i;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		len = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		len = 3;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	c = len == 2 ? (p[0] & 0x1fu) : len == 3 ? (p[0] & 0x0fu) :
-	    (p[0] & 0x07u);
-	for (i = 1; i < len; i++)
-		c = (c << 6) | (p[i] & 0x3fu);
-	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	return len;
-}
 
 json_t *
 jx_string_lossy(const char *s, size_t len)
@@ -220,7 +190,7 @@ jx_string_lossy(const char *s, size_t len)
 	size_t i, n;
 
 	for (i = 0; i < len; i += n)
-		if (p[i] == 0 || (n = utf8_len(p + i, len - i)) == 0)
+		if (p[i] == 0 || (n = utf8_decode(p + i, len - i, NULL)) == 0)
 			break;
 	if (i == len)
 		return json_stringn(s, len);
@@ -230,7 +200,7 @@ jx_string_lossy(const char *s, size_t len)
 			/* NUL would end the string early: make it visible. */
 			buf_adds(&b, "\xef\xbf\xbd");
 			n = 1;
-		} else if ((n = utf8_len(p + i, len - i)) == 0) {
+		} else if ((n = utf8_decode(p + i, len - i, NULL)) == 0) {
 			buf_adds(&b, "\xef\xbf\xbd");
 			n = 1;
 		} else

@@ -85,20 +85,6 @@ struct jobs {
 	size_t		 n;
 };
 
-static long long
-number_arg(const char *opt, const char *s, long long min, long long max)
-{
-	char *end;
-	long long v;
-
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
-		cli_die(EXIT_USAGE, "%s: expected a number from %lld to %lld, "
-		    "not '%s'", opt, min, max, s);
-	return v;
-}
-
 static void
 add_job(struct jobs *j, json_t *incident)
 {
@@ -370,19 +356,19 @@ main(int argc, char *argv[])
 			list = 1;
 			break;
 		case OPT_MAX_TURNS:
-			ag.max_turns = (long)number_arg("--max-turns", optarg,
+			ag.max_turns = (long)cli_number("--max-turns", optarg,
 			    1, 1000);
 			break;
 		case OPT_TOKEN_BUDGET:
-			ag.token_budget = number_arg("--token-budget", optarg,
+			ag.token_budget = cli_number("--token-budget", optarg,
 			    1000, 1000000000LL);
 			break;
 		case OPT_TIMEOUT:
-			ag.timeout_s = (long)number_arg("--timeout", optarg,
+			ag.timeout_s = (long)cli_number("--timeout", optarg,
 			    1, 86400);
 			break;
 		case OPT_MAX_TOKENS:
-			ag.max_tokens = (long)number_arg("--max-tokens",
+			ag.max_tokens = (long)cli_number("--max-tokens",
 			    optarg, 256, AGENT_MAX_TOKENS_CAP);
 			break;
 		case OPT_TRANSCRIPT:

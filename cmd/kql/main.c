@@ -398,22 +398,6 @@ from_stdin(struct run *r)
 	buf_release(&text);
 }
 
-static long
-number_arg(const char *opt, const char *s, long min, long max)
-{
-	char *end;
-	long n;
-
-	errno = 0;
-	n = strtol(s, &end, 10);
-	if (end == s || *end != '\0' || errno != 0 || n < min || n > max) {
-		cli_warn("invalid %s '%s': expected a whole number from %ld "
-		    "to %ld", opt, s, min, max);
-		cli_usage(synopsis);
-	}
-	return n;
-}
-
 /* Picks the backend: the command line, then the environment. */
 static void
 choose_workspace(struct run *r, const char *opt_db, const char *opt_id)
@@ -499,7 +483,7 @@ main(int argc, char *argv[])
 			}
 			break;
 		case 'n':
-			r.max_rows = number_arg("--max-rows", optarg, 0,
+			r.max_rows = cli_number("--max-rows", optarg, 0,
 			    1000000000);
 			break;
 		case 't':
@@ -512,7 +496,7 @@ main(int argc, char *argv[])
 			r.timespan = optarg;
 			break;
 		case OPT_TIMEOUT:
-			r.timeout_s = number_arg("--timeout", optarg, 1, 86400);
+			r.timeout_s = cli_number("--timeout", optarg, 1, 86400);
 			break;
 		case OPT_WORKSPACE_ID:
 			opt_id = optarg;

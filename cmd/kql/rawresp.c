@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "rawresp.h"
+#include "utf8.h"
 
 #define MAX_DEPTH	2048
 
@@ -28,35 +29,6 @@ static const unsigned char plain[256] = {
 	/* 0x80-0xff: 0, UTF-8 is checked sequence by sequence */
 };
 
-/* Length of a valid UTF-8 sequence at p (n bytes available), or 0. */
-static size_t
-utf8_len(const unsigned char *p, size_t n)
-{
-	unsigned int c;
-	size_t len, i;
-
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		len = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		len = 3;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	c = len == 2 ? (p[0] & 0x1fu) : len == 3 ? (p[0] & 0x0fu) :
-	    (p[0] & 0x07u);
-	for (i = 1; i < len; i++)
-		c = (c << 6) | (p[i] & 0x3fu);
-	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	return len;
-}
 
 static int
 hex4(const unsigned char *p, const unsigned char *end, unsigned *out)
@@ -121,7 +93,7 @@ scan_string(const char *s, const char *end, int *escaped, const char **bad)
 		if (*p < 0x20)
 			return fail_at(bad, p);
 		if (*p != '\\') {
-			if ((n = utf8_len(p, (size_t)(e - p))) == 0)
+			if ((n = utf8_decode(p, (size_t)(e - p), NULL)) == 0)
 				return fail_at(bad, p);
 			p += n;
 			continue;

@@ -390,21 +390,6 @@ cmd_update(int argc, const char *from, const char *version)
 	    strerror(errno));
 }
 
-static long
-number(const char *opt, const char *s)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < 0) {
-		cli_warn("%s: '%s' is not a count", opt, s);
-		cli_usage(synopsis);
-	}
-	return v;
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -431,11 +416,11 @@ main(int argc, char *argv[])
 		case 'V':
 			cli_version();
 		case 'n':
-			mitre_max_description = number("--max-description",
-			    optarg);
+			mitre_max_description = cli_number(
+			    "--max-description", optarg, 0, LONG_MAX);
 			break;
 		case 'l':
-			limit = number("--limit", optarg);
+			limit = cli_number("--limit", optarg, 0, LONG_MAX);
 			break;
 		case 'f':
 			from = optarg;
