@@ -776,6 +776,18 @@ read_csv(struct import *im, struct source *sr)
 			im->cols[map[i]].typed = 1;
 		}
 	}
+	/* A blank first line names no column: its "rows" would land in an
+	 * existing table as empty rows. */
+	for (i = 0; i < nhdr && map[i] < 0; i++)
+		;
+	if (i == nhdr && !im->fatal) {
+		im->rec_src = sr->name;
+		im->rec_line = 1;
+		im->rec_is_row = 0;
+		bad(im, "no header line");
+		ret = -1;
+		goto out;
+	}
 	for (;;) {
 		rc = kql_csv_next(&csv);
 		if (rc == 0)
