@@ -1416,3 +1416,18 @@ incident_sort_summaries(json_t *summaries)
 		json_array_append_new(summaries, v[i].s);
 	free(v);
 }
+
+void
+incident_drop_raw(json_t *rec)
+{
+	static const char *const lists[] = { "alerts", "entities" };
+	json_t *list;
+	size_t i, k;
+
+	json_object_del(rec, "raw");
+	for (k = 0; k < sizeof(lists) / sizeof(lists[0]); k++) {
+		list = json_object_get(rec, lists[k]);
+		for (i = 0; i < json_array_size(list); i++)
+			json_object_del(json_array_get(list, i), "raw");
+	}
+}

@@ -104,6 +104,13 @@ int	 incident_ref_parse(const char *s, long long *number);
  * is ref, or NULL.  Borrowed. */
 json_t	*incident_find(const json_t *incidents, const char *ref);
 
+/*
+ * Drops the originals ("raw") of an incident record, its alerts and its
+ * entities, which repeat what the normalised fields say: what a model is
+ * shown.  Changes rec in place.
+ */
+void	 incident_drop_raw(json_t *rec);
+
 /* The incident_summary record of an incident record.  New reference. */
 json_t	*incident_summary(const json_t *incident);
 

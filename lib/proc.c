@@ -5,6 +5,8 @@
  * while a grandchild still holds its pipes open is not waited on forever:
  * its group is killed and what is buffered is drained.
  */
+#define _GNU_SOURCE	/* pipe2: no spawn on another thread inherits a pipe */
+
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -73,14 +75,14 @@ close_fd(int *fd)
 	}
 }
 
+/*
+ * Close-on-exec from the start: set afterwards, a child spawned by another
+ * thread in between would inherit the pipe and hold it open.
+ */
 static int
 cloexec_pipe(int fd[2])
 {
-	if (pipe(fd) == -1)
-		return -1;
-	fcntl(fd[0], F_SETFD, FD_CLOEXEC);
-	fcntl(fd[1], F_SETFD, FD_CLOEXEC);
-	return 0;
+	return pipe2(fd, O_CLOEXEC);
 }
 
 static int
@@ -336,6 +338,15 @@ proc_run_many(const struct proc_spec *specs, size_t n,
 			if (!c->killed && deadline >= 0 && now >= deadline) {
 				c->killed = 1;
 				c->res->timed_out = 1;
+				kill(-c->pid, SIGTERM);
+				c->kill_at = now + 500;
+			}
+			/* A cancelled run is seen within one poll tick (at most
+			 * 100 ms), as the loop never sleeps longer. */
+			if (!c->killed && c->spec->cancel != NULL &&
+			    atomic_load(c->spec->cancel)) {
+				c->killed = 1;
+				c->res->cancelled = 1;
 				kill(-c->pid, SIGTERM);
 				c->kill_at = now + 500;
 			}

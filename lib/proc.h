@@ -8,6 +8,7 @@
 #ifndef TRIAGE_PROC_H
 #define TRIAGE_PROC_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #define PROC_DEFAULT_MAX_OUT	(16u << 20)	/* 16 MiB of stdout */
@@ -22,12 +23,16 @@ struct proc_spec {
 	size_t		 max_out;	/* 0: PROC_DEFAULT_MAX_OUT */
 	size_t		 max_err;	/* 0: PROC_DEFAULT_MAX_ERR */
 	char *const	*envp;		/* NULL: inherit the environment */
+	const atomic_int *cancel;	/* nonzero (set by another thread) stops
+					   the child as a deadline does; NULL:
+					   never */
 };
 
 struct proc_result {
 	int	 status;	/* exit code, 128 + signal, or -1 not started */
 	int	 signal;	/* the signal that ended it, or 0 */
 	int	 timed_out;	/* killed at the deadline */
+	int	 cancelled;	/* killed because *cancel was set */
 	char	*out;		/* stdout, NUL-terminated (may hold NULs) */
 	size_t	 out_len;
 	int	 out_truncated;	/* more than max_out was written */

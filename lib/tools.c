@@ -571,6 +571,9 @@ interpret(struct tool_run *r, const struct proc_result *res, long timeout_ms)
 	if (res->status == -1) {
 		r->is_error = 1;
 		buf_printf(&b, "cannot run '%s': %s", prog, res->error);
+	} else if (res->cancelled) {
+		r->is_error = 1;
+		buf_printf(&b, "'%s' was cancelled and stopped", prog);
 	} else if (res->timed_out) {
 		r->is_error = 1;
 		buf_printf(&b, "'%s' timed out after %ld s and was stopped",
@@ -640,6 +643,7 @@ tools_run_many(struct tool_run *runs, size_t n)
 		specs[i].input = inputs[i];
 		specs[i].timeout_ms = runs[i].timeout_ms > 0 ?
 		    runs[i].timeout_ms : runs[i].tool->timeout_ms;
+		specs[i].cancel = runs[i].cancel;
 	}
 	/* A child that cannot start is reported in its own result. */
 	(void)proc_run_many(specs, n, res);
@@ -648,6 +652,7 @@ tools_run_many(struct tool_run *runs, size_t n)
 
 		r->status = res[i].status;
 		r->timed_out = res[i].timed_out;
+		r->cancelled = res[i].cancelled;
 		r->elapsed_ms = res[i].elapsed_ms;
 		r->out = res[i].out;
 		r->out_len = res[i].out_len;

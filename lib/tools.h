@@ -23,6 +23,7 @@
 #ifndef TRIAGE_TOOLS_H
 #define TRIAGE_TOOLS_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include <jansson.h>
@@ -120,9 +121,11 @@ struct tool_run {
 	const struct tool *tool;	/* borrowed; must have an argv */
 	const json_t	*input;		/* borrowed; validated */
 	long		 timeout_ms;	/* 0: the tool's own */
+	const atomic_int *cancel;	/* nonzero stops it; NULL: never */
 
 	int		 status;	/* exit status, 128 + signal, -1 */
 	int		 timed_out;
+	int		 cancelled;	/* stopped through *cancel */
 	long		 elapsed_ms;
 	char		*out;		/* stdout, whole (to a cap) */
 	size_t		 out_len;

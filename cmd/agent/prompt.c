@@ -17,6 +17,7 @@
 #include "agent.h"
 #include "buf.h"
 #include "file.h"
+#include "incident.h"
 #include "isotime.h"
 #include "jsonx.h"
 #include "paths.h"
@@ -39,31 +40,13 @@ prompt_system(char *err, size_t errsz)
 	return data;
 }
 
-/* Drops the bulky originals ("raw") that repeat what the normalised
- * fields already say. */
-static void
-drop_raw(json_t *o)
-{
-	json_t *list;
-	size_t i;
-	const char *lists[] = { "alerts", "entities" };
-	size_t k;
-
-	json_object_del(o, "raw");
-	for (k = 0; k < 2; k++) {
-		list = json_object_get(o, lists[k]);
-		for (i = 0; i < json_array_size(list); i++)
-			json_object_del(json_array_get(list, i), "raw");
-	}
-}
-
 json_t *
 incident_for_model(const json_t *incident)
 {
 	json_t *copy = json_deep_copy(incident);
 
 	if (copy != NULL) {
-		drop_raw(copy);
+		incident_drop_raw(copy);
 		/* No one field may crowd out the investigation. */
 		tools_cut_strings(copy, 8000);
 	}

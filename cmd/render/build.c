@@ -772,10 +772,67 @@ entity_notes(struct ctx *c, struct inl *in, json_t *e, size_t *n)
 	}
 }
 
-/* The brief's entity that speaks of this value, if any. */
+/* Whether s equals t, ignoring case and surrounding blanks and quotes. */
+static int
+same_text(const char *s, const char *t)
+{
+	size_t ns, nt;
+
+	if (s == NULL || t == NULL)
+		return 0;
+	while (*s == ' ' || *s == '"')
+		s++;
+	while (*t == ' ' || *t == '"')
+		t++;
+	ns = strlen(s);
+	nt = strlen(t);
+	while (ns > 0 && (s[ns - 1] == ' ' || s[ns - 1] == '"'))
+		ns--;
+	while (nt > 0 && (t[nt - 1] == ' ' || t[nt - 1] == '"'))
+		nt--;
+	return ns > 0 && ns == nt && strncasecmp(s, t, ns) == 0;
+}
+
+/*
+ * Whether the brief's value names this entity by another of its names: a
+ * file by its path, a process by its image or "image (pid N)", a host by
+ * its FQDN, an account by its UPN or SID.
+ */
+static int
+names_entity(const json_t *e, const char *bv)
+{
+	static const char *const keys[] = { "hostname", "fqdn",
+	    "netbios_name", "name", "upn", "sid", "path", "address", "url",
+	    "domain", "command_line", NULL };
+	const json_t *img;
+	const char *pid;
+	char path[1024];
+	long long n;
+	size_t i;
+
+	for (i = 0; keys[i] != NULL; i++)
+		if (same_text(jx_str(e, keys[i]), bv))
+			return 1;
+	if (jx_nstr(e, "directory") != NULL && jx_nstr(e, "name") != NULL) {
+		snprintf(path, sizeof(path), "%s\\%s", jx_str(e, "directory"),
+		    jx_str(e, "name"));
+		if (same_text(path, bv))
+			return 1;
+	}
+	img = json_object_get(e, "image");
+	if (same_text(jx_str(img, "path"), bv))
+		return 1;
+	pid = strstr(bv, "(pid ");
+	n = jx_int(e, "process_id", -1);
+	if (pid != NULL && n >= 0 && strtoll(pid + 5, NULL, 10) == n)
+		return 1;
+	return 0;
+}
+
+/* The brief's entity that speaks of this entity, if any. */
 static json_t *
-brief_entity(struct ctx *c, const char *value, const char **vals,
-    size_t nvals, char *used)
+brief_entity(struct ctx *c, const json_t *e, const char *value,
+    const char **vals, size_t nvals, char *used)
 {
 	const char *bv;
 	json_t *be;
@@ -786,6 +843,8 @@ brief_entity(struct ctx *c, const char *value, const char **vals,
 			continue;
 		if (value != NULL && (strcasecmp(bv, value) == 0 ||
 		    same_indicator(bv, value)))
+			goto found;
+		if (names_entity(e, bv))
 			goto found;
 		for (j = 0; j < nvals; j++)
 			if (same_indicator(bv, vals[j]))
@@ -834,7 +893,7 @@ build_entities(struct ctx *c)
 		entity_enrichment(c, row[2], vals, nv);
 		n = 0;
 		entity_notes(c, row[3], e, &n);
-		be = brief_entity(c, value, vals, nv, used);
+		be = brief_entity(c, e, value, vals, nv, used);
 		if (be != NULL && jx_nstr(be, "notes") != NULL) {
 			if (n++ > 0)
 				inl_add(row[3], SPAN_TEXT, "; ");
