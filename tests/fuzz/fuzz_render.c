@@ -71,8 +71,9 @@ html_is_inert(const struct buf *b)
 			q = memchr(p, '>', (size_t)(end - p));
 			if (q == NULL)
 				abort();
+			/* A scheme's case does not matter ("htTps"). */
 			if ((size_t)(q - p) < 16 ||
-			    (strncmp(p, "a href=\"https://", 16) != 0 &&
+			    (strncasecmp(p, "a href=\"https://", 16) != 0 &&
 			    strncmp(p, "a href=\"#", 9) != 0))
 				abort();	/* a link that is not https */
 		}
