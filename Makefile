@@ -126,7 +126,7 @@ check: deps
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@scripts/demo
+	@BIN="$(CURDIR)/$(BIN)" scripts/demo
 
 bench: deps
 	@$(MAKE) --no-print-directory tests-build
