@@ -125,7 +125,8 @@ check: deps
 	    SANITIZE="$(SANITIZE)" tests/run $(TESTS)
 
 demo: deps
-	@$(MAKE) --no-print-directory all
+	@echo "==> building (make all)" >&2
+	@$(MAKE) -s --no-print-directory all
 	@BIN="$(CURDIR)/$(BIN)" scripts/demo
 
 bench: deps

@@ -37,6 +37,7 @@ struct child {
 	int	 exited;
 	int	 killed;
 	long	 kill_at;		/* when SIGKILL follows SIGTERM */
+	long	 start_ms;		/* when it was started */
 };
 
 static long
@@ -135,6 +136,7 @@ start(struct child *c)
 		    "cannot run '%s': %s", s->argv[0], strerror(rc));
 		goto fail;
 	}
+	c->start_ms = now_ms();
 	close(pin[0]);
 	close(pout[1]);
 	close(perr[1]);
@@ -247,6 +249,7 @@ reap(struct child *c, int block)
 	if (p != c->pid)
 		return;
 	c->exited = 1;
+	c->res->elapsed_ms = now_ms() - c->start_ms;
 	if (WIFEXITED(st))
 		c->res->status = WEXITSTATUS(st);
 	else if (WIFSIGNALED(st)) {
@@ -412,10 +415,8 @@ proc_run_many(const struct proc_spec *specs, size_t n,
 	for (i = 0; i < n; i++) {
 		struct child *c = &kids[i];
 
-		if (c->pid > 0) {
+		if (c->pid > 0)
 			reap(c, 1);
-			c->res->elapsed_ms = now - start_ms;
-		}
 		close_fd(&c->pidfd);
 		/* Callers may treat the output as a C string. */
 		if (c->res->out == NULL)

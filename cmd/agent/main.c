@@ -78,6 +78,7 @@ struct job {
 	json_t	*incident;
 	json_t	*enrichments;
 	json_t	*techniques;
+	size_t	 at;		/* the incident's index in the records */
 };
 
 struct jobs {
@@ -86,9 +87,10 @@ struct jobs {
 };
 
 static void
-add_job(struct jobs *j, json_t *incident)
+add_job(struct jobs *j, json_t *incident, size_t at)
 {
 	j->v = xrealloc(j->v, (j->n + 1) * sizeof(*j->v));
+	j->v[j->n].at = at;
 	j->v[j->n].incident = json_incref(incident);
 	j->v[j->n].enrichments = json_array();
 	j->v[j->n].techniques = json_array();
@@ -118,7 +120,7 @@ read_stream(FILE *fp, const char *source, json_t *records, struct jobs *j)
 			    "\"type\"", source, r.line);
 		}
 		if (strcmp(type, "incident") == 0)
-			add_job(j, rec);
+			add_job(j, rec, json_array_size(records) - 1);
 		else if (j->n > 0 && strcmp(type, "enrichment") == 0)
 			json_array_append(j->v[j->n - 1].enrichments, rec);
 		else if (j->n > 0 && strcmp(type, "technique") == 0)
@@ -317,7 +319,7 @@ main(int argc, char *argv[])
 	struct afile tr;
 	const char *provider = NULL, *model = NULL;
 	const char *manifests[MAX_MANIFESTS];
-	size_t nmanifests = 0;
+	size_t nmanifests = 0, next, upto;
 	const char *transcript = NULL, *number = NULL, *file = NULL, *v;
 	char err[1024];
 	json_t *records;
@@ -458,11 +460,18 @@ main(int argc, char *argv[])
 			    strerror(errno));
 		ag.transcript = tr.fp;
 	}
-	/* Everything else passes through unchanged, in order. */
-	for (i = 0; i < json_array_size(records) && rc == EXIT_OK; i++)
-		if (emit(json_array_get(records, i)) == -1)
-			rc = EXIT_FAIL;
+	/*
+	 * Everything passes through unchanged, in order, and each incident's
+	 * brief follows the records that came with it, before the next
+	 * incident: a stream of several incidents stays grouped downstream.
+	 */
+	next = 0;
 	for (i = 0; i < jobs.n; i++) {
+		upto = i + 1 < jobs.n ? jobs.v[i + 1].at :
+		    json_array_size(records);
+		for (; next < upto && rc == EXIT_OK; next++)
+			if (emit(json_array_get(records, next)) == -1)
+				rc = EXIT_FAIL;
 		if (rc == EXIT_OK)
 			rc = investigate(&ag, &jobs.v[i]);
 		json_decref(jobs.v[i].incident);

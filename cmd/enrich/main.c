@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "config.h"
 #include "defang.h"
 #include "http.h"
 #include "ioc.h"
@@ -607,7 +608,7 @@ parse_number(const char *s, long lo, long hi, const char *what)
 }
 
 static unsigned
-parse_providers(const char *list)
+parse_providers(const char *list, const char *what)
 {
 	char *copy, *tok, *save;
 	unsigned bits = 0;
@@ -620,9 +621,9 @@ parse_providers(const char *list)
 		tok[strcspn(tok, " ")] = '\0';
 		p = provider_parse(tok);
 		if (p < 0) {
-			cli_warn("--providers: unknown provider '%s' "
+			cli_warn("%s: unknown provider '%s' "
 			    "(abuseipdb, virustotal, internetdb, "
-			    "workspace_ti)", tok);
+			    "workspace_ti)", what, tok);
 			free(copy);
 			cli_usage(synopsis);
 		}
@@ -630,7 +631,7 @@ parse_providers(const char *list)
 	}
 	free(copy);
 	if (bits == 0) {
-		cli_warn("--providers: no provider named");
+		cli_warn("%s: no provider named", what);
 		cli_usage(synopsis);
 	}
 	return bits;
@@ -682,7 +683,7 @@ main(int argc, char *argv[])
 			parallel = parse_number(optarg, 1, 256, "--parallel");
 			break;
 		case 'P':
-			run.chosen = parse_providers(optarg);
+			run.chosen = parse_providers(optarg, "--providers");
 			run.explicit_providers = 1;
 			break;
 		default:
@@ -691,6 +692,14 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	/* The setting stands in for --providers, so a pipeline or the agent's
+	 * tool calls can leave a provider out without new arguments. */
+	if (!run.explicit_providers &&
+	    config_get("TRIAGE_ENRICH_PROVIDERS") != NULL) {
+		run.chosen = parse_providers(config_get(
+		    "TRIAGE_ENRICH_PROVIDERS"), "TRIAGE_ENRICH_PROVIDERS");
+		run.explicit_providers = 1;
+	}
 	if (http_global_init() == -1)
 		cli_die(EXIT_FAIL, "cannot start libcurl");
 	if (lookup_init(&run.lk, run.chosen, use_cache, max_age,
