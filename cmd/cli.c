@@ -55,14 +55,10 @@ cli_usage(const char *synopsis)
 static void
 vsay(const char *fmt, va_list ap)
 {
-	char line[2048];
-	int n;
+	char line[2048], prefix[80];
 
-	n = snprintf(line, sizeof(line), "%s: ", log_progname());
-	if (n < 0)
-		return;
-	vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
-	strcat(line, "\n");
+	snprintf(prefix, sizeof(prefix), "%s: ", log_progname());
+	log_vformat(line, sizeof(line), prefix, fmt, ap);
 	fflush(stdout);
 	fputs(line, stderr);
 }

@@ -450,8 +450,10 @@ number_field(const json_t *v)
 
 	if (json_is_integer(v))
 		return json_integer_value(v);
+	/* A real out of range cannot be converted (undefined behaviour). */
 	if (json_is_real(v))
-		return (int64_t)json_real_value(v);
+		return json_real_value(v) > -1e18 && json_real_value(v) < 1e18 ?
+		    (int64_t)json_real_value(v) : -1;
 	s = json_string_value(v);
 	if (s == NULL || *s == '\0')
 		return -1;
@@ -486,7 +488,9 @@ token_answer(const char *body, size_t len, time_t asked, struct fetched *f,
 		    "expires");
 	else {
 		f->token = strdup(tok);
-		f->expires_on = on > 0 ? on : (int64_t)asked + in;
+		/* A lifetime past the end of time is as good as forever. */
+		f->expires_on = on > 0 ? on : in > INT64_MAX - (int64_t)asked ?
+		    INT64_MAX : (int64_t)asked + in;
 		rc = f->token != NULL ? 0 : -1;
 	}
 	if (tok != NULL)
@@ -776,6 +780,10 @@ cli_local_time(const char *s)
 
 	if (s == NULL || sscanf(s, "%d-%d-%d %d:%d:%d", &y, &mo, &d, &h, &mi,
 	    &sec) != 6)
+		return -1;
+	/* Nothing near INT_MIN or INT_MAX reaches the arithmetic below. */
+	if (y < 1900 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
+	    h < 0 || h > 24 || mi < 0 || mi > 59 || sec < 0 || sec > 61)
 		return -1;
 	memset(&tm, 0, sizeof(tm));
 	tm.tm_year = y - 1900;

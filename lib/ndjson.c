@@ -63,6 +63,13 @@ ndjson_getline(struct ndjson_reader *r, size_t *len)
 			return NULL;
 		}
 		r->line++;
+		/* A byte-order mark (PowerShell, Notepad) would hide the first
+		   record: as JSON it does not parse, as text it hides the "{". */
+		if (r->line == 1 && n >= 3 &&
+		    memcmp(r->buf, "\357\273\277", 3) == 0) {
+			memmove(r->buf, r->buf + 3, (size_t)n - 2);
+			n -= 3;
+		}
 		if (n > 0 && r->buf[n - 1] == '\n')
 			r->buf[--n] = '\0';
 		if (n > 0 && r->buf[n - 1] == '\r')

@@ -1,9 +1,9 @@
 /*
  * ndjson: newline-delimited JSON in and out.  The reader takes lines of any
- * length, strips a trailing \r, skips blank lines and counts lines so that
- * an error can say "source:line: what".  Programs that also accept plain
- * text (an IP per line) read raw lines and parse the ones that look like
- * JSON with ndjson_parse.
+ * length, strips a trailing \r and a leading byte-order mark, skips blank
+ * lines and counts lines so that an error can say "source:line: what".
+ * Programs that also accept plain text (an IP per line) read raw lines and
+ * parse the ones that look like JSON with ndjson_parse.
  */
 #ifndef TRIAGE_NDJSON_H
 #define TRIAGE_NDJSON_H

@@ -92,6 +92,8 @@ struct call {
 
 /* output.c */
 void	 secrets_init(void);
+/* Wipes and frees the copies secrets_init made. */
+void	 secrets_release(void);
 char	*secrets_scrub(const char *s);
 int	 emit(const json_t *rec);
 void	 say(const struct agent *ag, const char *fmt, ...)

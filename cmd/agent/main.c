@@ -492,5 +492,6 @@ main(int argc, char *argv[])
 	free(ag.model);
 	if (ag.has_client)
 		http_global_cleanup();
+	secrets_release();
 	return cli_exit(rc);
 }

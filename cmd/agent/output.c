@@ -69,6 +69,19 @@ secrets_init(void)
 	}
 }
 
+void
+secrets_release(void)
+{
+	size_t i;
+
+	for (i = 0; i < nsecrets; i++) {
+		memset(secrets[i], 0, strlen(secrets[i]));
+		free(secrets[i]);
+		secrets[i] = NULL;
+	}
+	nsecrets = 0;
+}
+
 char *
 secrets_scrub(const char *s)
 {

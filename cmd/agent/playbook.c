@@ -25,6 +25,7 @@
 
 #include "agent.h"
 #include "buf.h"
+#include "escape.h"
 #include "ioc.h"
 #include "isotime.h"
 #include "jsonx.h"
@@ -801,6 +802,27 @@ add_urls(struct pb *p)
 
 /* --- round 2: enrichment and techniques -------------------------------- */
 
+/*
+ * Whether s is an ATT&CK technique ID (T1059, T1059.001).  Technique lists
+ * come with the incident, which anyone can write: anything else would
+ * land in the brief's technique_id, whose schema allows 16 characters.
+ */
+static int
+is_technique_id(const char *s)
+{
+	size_t i;
+
+	if (s == NULL || s[0] != 'T')
+		return 0;
+	for (i = 1; i <= 4; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	if (s[5] == '\0')
+		return 1;
+	return s[5] == '.' && s[6] >= '0' && s[6] <= '9' && s[7] >= '0' &&
+	    s[7] <= '9' && s[8] >= '0' && s[8] <= '9' && s[9] == '\0';
+}
+
 static void
 techniques_wanted(const struct pb *p, json_t *ids)
 {
@@ -811,14 +833,16 @@ techniques_wanted(const struct pb *p, json_t *ids)
 
 	list = json_object_get(p->inc, "techniques");
 	for (i = 0; i < json_array_size(list); i++)
-		if (json_is_string(json_array_get(list, i)))
+		if (is_technique_id(json_string_value(json_array_get(list,
+		    i))))
 			json_object_set_new(ids, json_string_value(
 			    json_array_get(list, i)), json_true());
 	for (k = 0; k < json_array_size(alerts); k++) {
 		list = json_object_get(json_array_get(alerts, k),
 		    "techniques");
 		for (i = 0; i < json_array_size(list); i++)
-			if (json_is_string(json_array_get(list, i)))
+			if (is_technique_id(json_string_value(
+			    json_array_get(list, i))))
 				json_object_set_new(ids, json_string_value(
 				    json_array_get(list, i)), json_true());
 	}
@@ -948,7 +972,8 @@ attack_list(const struct pb *p)
 	list = json_object_get(p->inc, "techniques");
 	for (i = 0; i < json_array_size(list); i++) {
 		key = json_string_value(json_array_get(list, i));
-		if (key == NULL || json_object_get(seen, key) != NULL)
+		if (!is_technique_id(key) || json_object_get(seen, key) !=
+		    NULL)
 			continue;
 		json_object_set_new(seen, key, json_true());
 		json_array_append_new(out, attack_entry(p, key, "tagged on the "
@@ -959,7 +984,8 @@ attack_list(const struct pb *p)
 		list = json_object_get(a, "techniques");
 		for (i = 0; i < json_array_size(list); i++) {
 			key = json_string_value(json_array_get(list, i));
-			if (key == NULL || json_object_get(seen, key) != NULL)
+			if (!is_technique_id(key) ||
+			    json_object_get(seen, key) != NULL)
 				continue;
 			json_object_set_new(seen, key, json_true());
 			snprintf(ev, sizeof(ev), "tagged on the alert '%s'",
@@ -1255,6 +1281,52 @@ severity_max(const char *a, const char *b)
 	if (ia < 0 && ib < 0)
 		return "Medium";
 	return order[ia > ib ? ia : ib];
+}
+
+/*
+ * Cuts what would overflow the brief's schema: strings past maxLength (at
+ * a character boundary, ending in an ellipsis) and arrays past maxItems.
+ * The playbook quotes the incident, which anyone can write, so a quoted
+ * field can be any length; the brief must still be valid.
+ */
+static void
+fit_schema(json_t *v, const json_t *schema)
+{
+	const json_t *lim, *props;
+	const char *key, *str;
+	json_t *child;
+	struct buf b;
+	size_t max, n, i;
+
+	if (v == NULL || !json_is_object(schema))
+		return;
+	if (json_is_string(v)) {
+		lim = json_object_get(schema, "maxLength");
+		str = json_string_value(v);
+		n = json_string_length(v);
+		if (!json_is_integer(lim) || json_integer_value(lim) < 1 ||
+		    esc_chars(str, n) <= (size_t)json_integer_value(lim))
+			return;
+		max = (size_t)json_integer_value(lim);
+		buf_init(&b);
+		buf_add(&b, str, esc_cut(str, n, max - 1, NULL));
+		buf_adds(&b, "\xe2\x80\xa6");
+		if (!buf_failed(&b))
+			json_string_setn(v, b.data, b.len);
+		buf_release(&b);
+	} else if (json_is_array(v)) {
+		lim = json_object_get(schema, "maxItems");
+		while (json_is_integer(lim) && json_array_size(v) >
+		    (size_t)json_integer_value(lim))
+			json_array_remove(v, json_array_size(v) - 1);
+		for (i = 0; i < json_array_size(v); i++)
+			fit_schema(json_array_get(v, i),
+			    json_object_get(schema, "items"));
+	} else if (json_is_object(v)) {
+		props = json_object_get(schema, "properties");
+		json_object_foreach(v, key, child)
+			fit_schema(child, json_object_get(props, key));
+	}
 }
 
 json_t *
@@ -1561,5 +1633,6 @@ playbook_run(struct session *s)
 	json_decref(p.timeline);
 	json_decref(p.anomalies);
 	json_decref(p.downloads);
+	fit_schema(brief, s->ag->brief_schema);
 	return brief;
 }

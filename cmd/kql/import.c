@@ -37,8 +37,10 @@
 #include "ndjson.h"
 #include "paths.h"
 #include "term.h"
+#include "utf8.h"
 
 #define MAX_REPORTED	20	/* bad rows listed before "and N more" */
+#define MAX_COLUMNS	1000	/* columns a table may have */
 
 static const char import_synopsis[] =
 "triage-kql import [-w FILE] [--now TIME] [--rebase ANCHOR] [--replace]\n"
@@ -240,6 +242,14 @@ col_for(struct import *im, const char *name)
 
 	if (k >= 0 || im->pass == 2)
 		return k;
+	/* SQLite allows 2000 columns a table, and adding one compares it
+	 * with every other: 100,000 keys took 20 s to fail. */
+	if (im->ncols >= MAX_COLUMNS) {
+		if (!im->fatal)
+			bad(im, "more than %d columns", MAX_COLUMNS);
+		im->fatal = 1;
+		return -1;
+	}
 	col_add(im, name, KQL_T_STRING, 0);
 	return (ssize_t)im->ncols - 1;
 }
@@ -248,6 +258,9 @@ col_for(struct import *im, const char *name)
 static int
 clean_header(const char *in, size_t n, char *out, size_t outsz, int *is_dt)
 {
+	size_t i, len;
+	uint32_t cp;
+
 	*is_dt = 0;
 	while (n > 0 && isspace((unsigned char)*in)) {
 		in++;
@@ -261,6 +274,12 @@ clean_header(const char *in, size_t n, char *out, size_t outsz, int *is_dt)
 	}
 	if (n >= outsz)
 		return -1;
+	/* A name is text: a binary file (a gzip stream, say) is not CSV. */
+	for (i = 0; i < n; i += len) {
+		len = utf8_decode((const unsigned char *)in + i, n - i, &cp);
+		if (len == 0 || cp < 0x20 || cp == 0x7f)
+			return -2;
+	}
 	memcpy(out, in, n);
 	out[n] = '\0';
 	return 0;
@@ -718,10 +737,12 @@ read_csv(struct import *im, struct source *sr)
 	map = xcalloc(nhdr, sizeof(*map));
 	for (i = 0; i < nhdr; i++) {
 		f = kql_csv_field(&csv, i, &n);
-		if (clean_header(f, n, name, sizeof(name), &is_dt) == -1) {
+		if ((rc = clean_header(f, n, name, sizeof(name), &is_dt)) <
+		    0) {
 			im->rec_src = sr->name;
 			im->rec_line = 1;
-			bad(im, "column name too long");
+			bad(im, "%s", rc == -1 ? "column name too long" :
+			    "column name is not text (binary data?)");
 			ret = -1;
 			goto out;
 		}
@@ -754,6 +775,18 @@ read_csv(struct import *im, struct source *sr)
 			im->cols[map[i]].type = KQL_T_DATETIME;
 			im->cols[map[i]].typed = 1;
 		}
+	}
+	/* A blank first line names no column: its "rows" would land in an
+	 * existing table as empty rows. */
+	for (i = 0; i < nhdr && map[i] < 0; i++)
+		;
+	if (i == nhdr && !im->fatal) {
+		im->rec_src = sr->name;
+		im->rec_line = 1;
+		im->rec_is_row = 0;
+		bad(im, "no header line");
+		ret = -1;
+		goto out;
 	}
 	for (;;) {
 		rc = kql_csv_next(&csv);

@@ -210,6 +210,14 @@ answer(struct run *r, const struct kql_query *q, const char *where)
 	int rc, wrote;
 	char pre[80];
 
+	/* Neither backend can take a query that is not UTF-8 (a JSON body
+	 * cannot carry it): say so, not "out of memory". */
+	response = json_string(q->query);
+	if (response == NULL)
+		return fail(r, where, error_code(KQL_SYNTAX),
+		    exit_code(KQL_SYNTAX), "the query is not valid UTF-8", NULL);
+	json_decref(response);
+	response = NULL;
 	if (r->sql)
 		return print_sql(r, q, where);
 	snprintf(pre, sizeof(pre), "%s%s", where != NULL ? where : "",

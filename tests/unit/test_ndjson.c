@@ -146,6 +146,26 @@ test_write(void)
 	fclose(fp);
 }
 
+/* A byte-order mark is dropped from the first line only. */
+static void
+test_bom(void)
+{
+	const char in[] = "\357\273\277{\"a\":1}\n\357\273\277{\"b\":2}\n";
+	struct ndjson_reader r;
+	json_t *v;
+	FILE *fp = mem(in, sizeof(in) - 1);
+
+	ndjson_init(&r, fp, "bom.ndjson");
+	v = ndjson_next(&r);
+	ok(v != NULL && json_object_get(v, "a") != NULL,
+	    "leading byte-order mark skipped");
+	json_decref(v);
+	v = ndjson_next(&r);
+	ok(v == NULL && r.failed, "a mark past the first line is an error");
+	ndjson_release(&r);
+	fclose(fp);
+}
+
 int
 main(void)
 {
@@ -154,5 +174,6 @@ main(void)
 	test_long_line();
 	test_deep_and_nul();
 	test_write();
+	test_bom();
 	return tap_done();
 }
