@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "cli.h"
 #include "log.h"
 #include "version.h"
@@ -144,6 +145,23 @@ xrealloc(void *p, size_t n)
 	if (p == NULL)
 		out_of_memory(n);
 	return p;
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	struct buf b;
+	va_list ap;
+	char *s;
+
+	buf_init(&b);
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	s = buf_steal(&b);
+	if (s == NULL)
+		out_of_memory(b.cap);
+	return s;
 }
 
 char *

@@ -43,5 +43,7 @@ void	*xmalloc(size_t n);
 void	*xcalloc(size_t n, size_t size);
 void	*xrealloc(void *p, size_t n);
 char	*xstrdup(const char *s);
+/* A new printf-formatted string (free it); aborts when memory runs out. */
+char	*xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

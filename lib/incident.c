@@ -1293,9 +1293,8 @@ incident_summary(const json_t *inc)
 	return s;
 }
 
-/* Whether s is one of the comma-separated words of list (any case). */
-static int
-in_list(const char *list, const char *s)
+int
+incident_in_list(const char *list, const char *s)
 {
 	const char *p = list, *c;
 	size_t n;
@@ -1325,9 +1324,10 @@ incident_filter_match(const json_t *sum, const struct incident_filter *f)
 
 	if (f == NULL)
 		return 1;
-	if (f->status != NULL && !in_list(f->status, jx_str(sum, "status")))
+	if (f->status != NULL &&
+	    !incident_in_list(f->status, jx_str(sum, "status")))
 		return 0;
-	if (f->severity != NULL && !in_list(f->severity, jx_str(sum,
+	if (f->severity != NULL && !incident_in_list(f->severity, jx_str(sum,
 	    "severity")))
 		return 0;
 	if (f->owner != NULL) {

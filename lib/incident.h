@@ -114,6 +114,9 @@ void	 incident_drop_raw(json_t *rec);
 /* The incident_summary record of an incident record.  New reference. */
 json_t	*incident_summary(const json_t *incident);
 
+/* Whether s is one of the comma-separated words of list (any case). */
+int	 incident_in_list(const char *list, const char *s);
+
 /* What --list keeps: NULL or 0 members match everything. */
 struct incident_filter {
 	const char	*status;	/* comma-separated, any case */

@@ -130,23 +130,6 @@ key_is_sane(const char *k)
 	return 1;
 }
 
-static char *
-xprintf(const char *fmt, ...)
-{
-	struct buf b;
-	va_list ap;
-	char *s;
-
-	buf_init(&b);
-	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	s = buf_steal(&b);
-	if (s == NULL)
-		cli_die(EXIT_FAIL, "out of memory");
-	return s;
-}
-
 static int
 setup_http(struct provider_state *ps, const struct provider *p, char *err,
     size_t errsz)
@@ -181,9 +164,9 @@ setup_http(struct provider_state *ps, const struct provider *p, char *err,
 	}
 	n = 0;
 	if (p == &providers[P_ABUSEIPDB])
-		ps->headers[n++] = xprintf("Key: %s", key);
+		ps->headers[n++] = xasprintf("Key: %s", key);
 	else if (p == &providers[P_VIRUSTOTAL])
-		ps->headers[n++] = xprintf("x-apikey: %s", key);
+		ps->headers[n++] = xasprintf("x-apikey: %s", key);
 	ps->headers[n++] = xstrdup("Accept: application/json");
 	ps->headers[n] = NULL;
 	switch (ratelimit_open(&ps->rl, p->name, p->rate_default, err,
@@ -277,26 +260,26 @@ link_for(const struct job *j)
 
 	switch (j->provider) {
 	case P_ABUSEIPDB:
-		return xprintf("https://www.abuseipdb.com/check/%s",
+		return xasprintf("https://www.abuseipdb.com/check/%s",
 		    ind->value);
 	case P_INTERNETDB:
-		return xprintf("https://internetdb.shodan.io/%s", ind->value);
+		return xasprintf("https://internetdb.shodan.io/%s", ind->value);
 	case P_VIRUSTOTAL:
 		switch (ind->kind) {
 		case IOC_IPV4:
 		case IOC_IPV6:
-			return xprintf("https://www.virustotal.com/gui/"
+			return xasprintf("https://www.virustotal.com/gui/"
 			    "ip-address/%s", ind->value);
 		case IOC_DOMAIN:
-			return xprintf("https://www.virustotal.com/gui/"
+			return xasprintf("https://www.virustotal.com/gui/"
 			    "domain/%s", ind->value);
 		case IOC_URL:
 			id = jx_str(j->ans.facts, "vt_id");
-			return id == NULL ? NULL : xprintf("https://www."
+			return id == NULL ? NULL : xasprintf("https://www."
 			    "virustotal.com/gui/url/%s", id);
 		default:
 			id = jx_str(j->ans.facts, "sha256");
-			return xprintf("https://www.virustotal.com/gui/file/%s",
+			return xasprintf("https://www.virustotal.com/gui/file/%s",
 			    id != NULL ? id : ind->value);
 		}
 	default:
@@ -487,30 +470,30 @@ request_url(const struct lookup *lk, const struct job *j)
 	switch (j->provider) {
 	case P_ABUSEIPDB:
 		esc = http_form_escape(ind->value);
-		url = xprintf("%s/check?ipAddress=%s&maxAgeInDays=90&verbose",
+		url = xasprintf("%s/check?ipAddress=%s&maxAgeInDays=90&verbose",
 		    base, esc != NULL ? esc : "");
 		free(esc);
 		return url;
 	case P_INTERNETDB:
-		return xprintf("%s/%s", base, ind->value);
+		return xasprintf("%s/%s", base, ind->value);
 	default:
 		break;
 	}
 	switch (ind->kind) {
 	case IOC_IPV4:
 	case IOC_IPV6:
-		return xprintf("%s/ip_addresses/%s", base, ind->value);
+		return xasprintf("%s/ip_addresses/%s", base, ind->value);
 	case IOC_DOMAIN:
-		return xprintf("%s/domains/%s", base, ind->value);
+		return xasprintf("%s/domains/%s", base, ind->value);
 	case IOC_URL:
 		id = vt_url_id(ind->value);
 		if (id == NULL)
 			cli_die(EXIT_FAIL, "out of memory");
-		url = xprintf("%s/urls/%s", base, id);
+		url = xasprintf("%s/urls/%s", base, id);
 		free(id);
 		return url;
 	default:
-		return xprintf("%s/files/%s", base, ind->value);
+		return xasprintf("%s/files/%s", base, ind->value);
 	}
 }
 

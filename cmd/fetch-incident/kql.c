@@ -295,28 +295,6 @@ kql_fetch(struct fetch *f, int *status)
 	return out;
 }
 
-/* Whether word is one of the comma-separated words of list (any case). */
-static int
-word_in(const char *list, const char *word)
-{
-	const char *p = list, *c;
-	size_t n;
-
-	for (;;) {
-		while (*p == ' ')
-			p++;
-		c = strchr(p, ',');
-		n = c != NULL ? (size_t)(c - p) : strlen(p);
-		while (n > 0 && p[n - 1] == ' ')
-			n--;
-		if (n == strlen(word) && strncasecmp(p, word, n) == 0)
-			return 1;
-		if (c == NULL)
-			return 0;
-		p = c + 1;
-	}
-}
-
 json_t *
 kql_list(struct fetch *f, int *status)
 {
@@ -347,7 +325,7 @@ kql_list(struct fetch *f, int *status)
 		buf_printf(&q, "\n| where %s in (", pass == 0 ? "Status" :
 		    "Severity");
 		for (i = 0, n = 0; words[i] != NULL; i++)
-			if (word_in(list, words[i]))
+			if (incident_in_list(list, words[i]))
 				buf_printf(&q, "%s\"%s\"", n++ > 0 ? ", " : "",
 				    words[i]);
 		buf_addc(&q, ')');

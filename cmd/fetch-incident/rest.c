@@ -319,26 +319,6 @@ normalise(json_t *v, const char *source, struct fetch *f)
 	return out;
 }
 
-static char *
-xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
-xprintf(const char *fmt, ...)
-{
-	struct buf b;
-	va_list ap;
-	char *s;
-
-	buf_init(&b);
-	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	s = buf_steal(&b);
-	if (s == NULL)
-		cli_die(EXIT_FAIL, "out of memory");
-	return s;
-}
-
 /* The start of the window as an OData datetime. */
 static const char *
 window_start(const struct fetch *f)
@@ -372,7 +352,7 @@ graph_fetch(struct fetch *f, int *status)
 		cli_die(EXIT_USAGE, "Microsoft Graph incident ids are numbers, "
 		    "not GUIDs: '%s'", f->ref);
 	graph_init(&a);
-	url = xprintf("%s/v1.0/security/incidents/%lld?$expand=alerts",
+	url = xasprintf("%s/v1.0/security/incidents/%lld?$expand=alerts",
 	    a.base, f->number);
 	inc = api_call(&a, "GET", url, why, sizeof(why), &code);
 	free(url);
@@ -415,7 +395,7 @@ graph_list(struct fetch *f, int *status)
 	(void)status;
 	json_array_append(f->keep, items);
 	graph_init(&a);
-	api_pages(&a, "listing incidents", xprintf("%s/v1.0/security/"
+	api_pages(&a, "listing incidents", xasprintf("%s/v1.0/security/"
 	    "incidents?$expand=alerts&$top=50&$filter=lastUpdateDateTime"
 	    "%%20ge%%20%s", a.base, window_start(f)), "@odata.nextLink", items,
 	    NULL, NULL);
@@ -530,7 +510,7 @@ sentinel_related(struct api *a, struct fetch *f, const char *version,
 	int code;
 
 	for (i = 0; i < 2; i++) {
-		urls[i] = xprintf("%s/incidents/%s/%s?api-version=%s", a->base,
+		urls[i] = xasprintf("%s/incidents/%s/%s?api-version=%s", a->base,
 		    name, what[i], version);
 		call_init(&calls[i], a, "POST", urls[i]);
 		reqs[i] = calls[i].req;
@@ -568,7 +548,7 @@ sentinel_fetch(struct fetch *f, int *status)
 
 	sentinel_init(&a, &version);
 	if (f->ref_kind == 2) {
-		url = xprintf("%s/incidents/%s?api-version=%s", a.base, f->ref,
+		url = xasprintf("%s/incidents/%s?api-version=%s", a.base, f->ref,
 		    version);
 		inc = api_call(&a, "GET", url, why, sizeof(why), &code);
 		free(url);
@@ -580,7 +560,7 @@ sentinel_fetch(struct fetch *f, int *status)
 		fd.found = NULL;
 		items = json_array();
 		json_array_append(f->keep, items);
-		api_pages(&a, "finding the incident", xprintf("%s/incidents?"
+		api_pages(&a, "finding the incident", xasprintf("%s/incidents?"
 		    "api-version=%s&$filter=properties/incidentNumber%%20eq"
 		    "%%20%lld", a.base, version, f->number), "nextLink", items,
 		    find_number, &fd);
@@ -620,7 +600,7 @@ sentinel_list(struct fetch *f, int *status)
 	(void)status;
 	json_array_append(f->keep, items);
 	sentinel_init(&a, &version);
-	api_pages(&a, "listing incidents", xprintf("%s/incidents?"
+	api_pages(&a, "listing incidents", xasprintf("%s/incidents?"
 	    "api-version=%s&$filter=properties/lastModifiedTimeUtc%%20ge%%20%s"
 	    "&$orderby=properties/createdTimeUtc%%20desc&$top=1000", a.base,
 	    version, window_start(f)), "nextLink", items, NULL, NULL);
