@@ -13,6 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <curl/curl.h>
 
 #include "buf.h"
@@ -95,6 +98,30 @@ http_header_is_secret(const char *name, size_t len)
 	return 0;
 }
 
+/*
+ * Only a numeric 127/8 address, ::1 or localhost: a name such as
+ * 127.attacker.example merely starts like one and resolves anywhere.
+ */
+static int
+host_is_loopback(const char *host)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+	char v6[INET6_ADDRSTRLEN];
+	size_t n = strlen(host);
+
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (n > 2 && n - 2 < sizeof(v6) && host[0] == '[' &&
+	    host[n - 1] == ']') {
+		memcpy(v6, host + 1, n - 2);
+		v6[n - 2] = '\0';
+		return inet_pton(AF_INET6, v6, &a6) == 1 &&
+		    IN6_IS_ADDR_LOOPBACK(&a6);
+	}
+	return strcasecmp(host, "localhost") == 0;
+}
+
 int
 http_url_is_loopback(const char *url)
 {
@@ -107,9 +134,7 @@ http_url_is_loopback(const char *url)
 		return 0;
 	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
-		yes = strncmp(host, "127.", 4) == 0 ||
-		    strcmp(host, "[::1]") == 0 ||
-		    strcasecmp(host, "localhost") == 0;
+		yes = host_is_loopback(host);
 		curl_free(host);
 	}
 	curl_url_cleanup(u);

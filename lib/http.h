@@ -113,7 +113,8 @@ const char *http_response_header(const struct http_response *res,
  * x-api-key, api-key, Key, x-apikey, X-IDENTITY-HEADER, Cookie, ...). */
 int	 http_header_is_secret(const char *name, size_t len);
 
-/* Nonzero when the URL's host is loopback (127.0.0.0/8, ::1, localhost). */
+/* Nonzero when the URL's host is loopback: a numeric 127.0.0.0/8 address,
+ * [::1] or localhost (not a name such as 127.example.com). */
 int	 http_url_is_loopback(const char *url);
 
 /*
