@@ -5,6 +5,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -445,8 +446,33 @@ server_wait_ms(const struct http_response *res)
 	return when > now ? (long)(when - now) * 1000 : 0;
 }
 
-static long
-backoff_ms(int attempt)
+/*
+ * rand() seeded once per process (and again in a forked child): unseeded,
+ * every process draws the same jitter, and clients that failed together
+ * would retry together.
+ */
+static int
+jitter_rand(void)
+{
+	static _Atomic pid_t seeded_for;
+	struct timespec ts;
+	unsigned seed;
+	pid_t me = getpid();
+
+	if (atomic_load(&seeded_for) != me) {
+		atomic_store(&seeded_for, me);
+		if (getentropy(&seed, sizeof(seed)) == -1) {
+			clock_gettime(CLOCK_REALTIME, &ts);
+			seed = (unsigned)me ^ (unsigned)ts.tv_sec ^
+			    (unsigned)ts.tv_nsec;
+		}
+		srand(seed);
+	}
+	return rand();
+}
+
+long
+http_backoff_ms(int attempt)
 {
 	long ms = BACKOFF_BASE_MS;
 	int i;
@@ -456,7 +482,8 @@ backoff_ms(int attempt)
 	if (ms > BACKOFF_MAX_MS)
 		ms = BACKOFF_MAX_MS;
 	/* Jitter: up to a quarter less, so clients spread out. */
-	return ms - (long)((double)ms * 0.25 * ((double)rand() / RAND_MAX));
+	return ms - (long)((double)ms * 0.25 *
+	    ((double)jitter_rand() / RAND_MAX));
 }
 
 static void
@@ -584,7 +611,7 @@ settle(struct xfer *x, CURLcode code)
 		return;
 	}
 	if (wait < 0)
-		wait = backoff_ms(x->attempt);
+		wait = http_backoff_ms(x->attempt);
 	log_debug("< %s; retrying in %ld ms", res->error, wait);
 	if (term_progress())
 		progress_update("%s; retrying in %.1f s", res->error,

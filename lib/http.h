@@ -124,6 +124,13 @@ int	 http_url_is_loopback(const char *url);
  */
 const char *http_describe(const struct http_response *res);
 
+/*
+ * The wait before the retry that follows attempt (1, 2, ...) when the server
+ * named none: 0.5 s doubling to 8 s, less up to a quarter of random jitter
+ * drawn from a per-process seed.
+ */
+long	 http_backoff_ms(int attempt);
+
 /* The value x-www-form-urlencoded: a new string (free it), or NULL. */
 char	*http_form_escape(const char *s);
 
