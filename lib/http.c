@@ -283,6 +283,24 @@ setting_ms(long given, const char *name, long fallback_s)
 	return config_get_long(name, fallback_s) * 1000;
 }
 
+/*
+ * A timeout setting: to libcurl 0 means none at all and a negative value is
+ * refused (leaving none), so anything under a second becomes one second,
+ * with a warning once per process.
+ */
+static long
+timeout_setting_ms(long given, const char *name, long fallback_s,
+    _Atomic int *warned)
+{
+	long ms = setting_ms(given, name, fallback_s);
+
+	if (ms >= 1000 || given > 0)
+		return ms;
+	if (atomic_exchange(warned, 1) == 0)
+		log_warn("%s=%ld is below 1 second; using 1", name, ms / 1000);
+	return 1000;
+}
+
 static void
 trace_request(const struct xfer *x)
 {
@@ -318,6 +336,7 @@ trace_request(const struct xfer *x)
 static int
 start_attempt(CURLM *multi, struct xfer *x)
 {
+	static _Atomic int warned_connect, warned_total;
 	const struct http_request *req = x->req;
 	const char *const *h;
 	const char *ca;
@@ -352,10 +371,11 @@ start_attempt(CURLM *multi, struct xfer *x)
 	ca = getenv("CURL_CA_BUNDLE");
 	if (ca != NULL && *ca != '\0')
 		curl_easy_setopt(e, CURLOPT_CAINFO, ca);
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, setting_ms(
-	    req->connect_timeout_ms, "TRIAGE_HTTP_CONNECT_TIMEOUT", 10));
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, setting_ms(req->timeout_ms,
-	    "TRIAGE_HTTP_TIMEOUT", 60));
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, timeout_setting_ms(
+	    req->connect_timeout_ms, "TRIAGE_HTTP_CONNECT_TIMEOUT", 10,
+	    &warned_connect));
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_setting_ms(
+	    req->timeout_ms, "TRIAGE_HTTP_TIMEOUT", 60, &warned_total));
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x->max);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);

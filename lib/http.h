@@ -17,7 +17,8 @@
  *
  * Defaults, overridable in the environment: TRIAGE_HTTP_CONNECT_TIMEOUT
  * (seconds, 10), TRIAGE_HTTP_TIMEOUT (seconds, 60), TRIAGE_HTTP_MAX_ATTEMPTS
- * (4), TRIAGE_HTTP_MAX_WAIT (seconds, 60).
+ * (4), TRIAGE_HTTP_MAX_WAIT (seconds, 60).  A timeout under one second
+ * (0 would mean none) is raised to one second with a warning.
  */
 #ifndef TRIAGE_HTTP_H
 #define TRIAGE_HTTP_H
