@@ -8,7 +8,8 @@
  * for a longer wait than max_wait_ms gets no retry (its answer is returned),
  * and a 429 that names no wait at all is retried once only (it is usually a
  * spent quota, which hammering will not refill).
- * Other 4xx are never retried.  Responses are capped in size.  TLS is always
+ * Other 4xx are never retried (409 is retried because the Anthropic and
+ * OpenAI SDKs retry a conflict_error, and we follow them).  Responses are capped in size.  TLS is always
  * verified; libcurl's proxy variables (https_proxy, no_proxy, ...) apply.
  * A request that carries credentials is refused over plain http unless the
  * host is loopback (which is how tests reach their mocks).
