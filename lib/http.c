@@ -368,7 +368,7 @@ start_attempt(CURLM *multi, struct xfer *x)
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-	ca = getenv("CURL_CA_BUNDLE");
+	ca = config_get("CURL_CA_BUNDLE");
 	if (ca != NULL && *ca != '\0')
 		curl_easy_setopt(e, CURLOPT_CAINFO, ca);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, timeout_setting_ms(
