@@ -95,6 +95,15 @@ check_defang(const char *in, const char *want, const char *name)
 }
 
 static void
+check_text(const char *in, const char *want, const char *name)
+{
+	char *d = defang_text(in);
+
+	is_str(d, want, name);
+	free(d);
+}
+
+static void
 test_defang(void)
 {
 	char *s;
@@ -115,6 +124,28 @@ test_defang(void)
 	is_str(s, "Ran powershell.exe to fetch hxxps://x.example[.]com/p "
 	    "from 8.8.8[.]8.", "defang_text leaves files and punctuation");
 	free(s);
+	check_text("beacon to 203.0.113.5:4444 and evil.example.org:8443.",
+	    "beacon to 203.0.113[.]5:4444 and evil.example[.]org:8443.",
+	    "host:port in text");
+	check_text("fetched evil.example.org/p.ps1?x=1 and 10.1.2.3/24",
+	    "fetched evil.example[.]org/p.ps1?x=1 and 10.1.2[.]3/24",
+	    "host/path without a scheme");
+	check_text("mail a@evil.zip", "mail a[@]evil[.]zip",
+	    "mail address at a .zip domain");
+	check_text("cdn.evil.zip, dl.x.sh and y.example.py",
+	    "cdn.evil[.]zip, dl.x[.]sh and y.example[.]py",
+	    ".zip .sh .py with three labels are domains");
+	check_text("evil.zip:443 and evil.mov/watch",
+	    "evil[.]zip:443 and evil[.]mov/watch",
+	    ".zip .mov with a port or a path are hosts");
+	check_text("ran install.sh, setup.py and payload.zip; video.mov",
+	    "ran install.sh, setup.py and payload.zip; video.mov",
+	    "two-label .sh .py .zip .mov alone are files");
+	check_text("powershell.exe invoice.pdf a.b.c.exe run.ps1:3 10:42:07",
+	    "powershell.exe invoice.pdf a.b.c.exe run.ps1:3 10:42:07",
+	    "files, file:line and times are left alone");
+	check_text("example.com:99999 x:80", "example[.]com:99999 x:80",
+	    "a port out of range still marks a host");
 }
 
 static void
