@@ -95,6 +95,7 @@ struct run {
 	struct batch	 batch;
 	int		 rc;
 	int		 dry;		/* classify only */
+	int		 bad;		/* some input was skipped */
 };
 
 static uint64_t
@@ -204,6 +205,9 @@ private_range(enum ioc_kind k, const char *value)
 			return NULL;
 		if (ioc_ip_is_public(host, &range) == 0)
 			return range != NULL ? range : "not public";
+		if (ioc_ip_is_public(host, NULL) == -1 &&
+		    strchr(host, '.') == NULL)
+			return "internal name (a single label)";
 		value = host;
 		/* FALLTHROUGH */
 	case IOC_DOMAIN:
@@ -241,7 +245,7 @@ add_indicator(struct run *run, const char *text, const char *want, char *err,
 	struct indicator *ind;
 	enum ioc_kind k = IOC_NONE;
 	const char *s, *family;
-	char *plain;
+	char *plain, *again;
 	size_t n;
 	json_t *check;
 
@@ -252,11 +256,24 @@ add_indicator(struct run *run, const char *text, const char *want, char *err,
 	plain = refang(n <= 5 * (MAX_INDICATOR + 64) ? text : "");
 	if (plain == NULL)
 		cli_die(EXIT_FAIL, "out of memory");
+	/* Forms nest: "hxxp[:]//" is "hxxp://" after one pass. */
+	if (strcmp(plain, text) != 0) {
+		again = refang(plain);
+		if (again == NULL)
+			cli_die(EXIT_FAIL, "out of memory");
+		free(plain);
+		plain = again;
+	}
 	for (s = plain; *s == ' ' || *s == '\t'; s++)
 		;
 	n = strlen(s);
 	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
 		n--;
+	/* A list pasted from a spreadsheet or code: "1.1.1.1" or '1.1.1.1'. */
+	if (n >= 2 && (s[0] == '"' || s[0] == '\'') && s[n - 1] == s[0]) {
+		s++;
+		n -= 2;
+	}
 	if (n > 0 && n <= MAX_INDICATOR) {
 		memcpy(key, s, n);
 		key[n] = '\0';
@@ -334,6 +351,15 @@ flush(struct run *run)
 		cap += P_COUNT;
 	jobs = xcalloc(cap + 1, sizeof(*jobs));
 	for (i = 0; i < b->ninds; i++) {
+		/* What goes nowhere (a private address, a mail address no
+		 * provider knows) gets one record, not one per provider. */
+		if (b->inds[i].range != NULL ||
+		    provider_able(b->inds[i].kind) == 0) {
+			jobs[n].ind = &b->inds[i];
+			jobs[n].no_provider = 1;
+			n++;
+			continue;
+		}
 		bits = run->explicit_providers ?
 		    run->chosen & provider_able(b->inds[i].kind) :
 		    provider_defaults(b->inds[i].kind);
@@ -497,12 +523,16 @@ add_request(struct run *run, const json_t *req, char *err, size_t errsz)
 	return rc == -1 ? -1 : request_pass(run, req, err, errsz);
 }
 
-/* Looks up what is pending, then stops with the data error. */
-static _Noreturn void
+/*
+ * A line (or argument) that cannot be answered is named on stderr and
+ * skipped; the rest of the input is still answered, and the exit status
+ * says some was not.
+ */
+static void
 bad_input(struct run *run, const char *where, const char *what)
 {
-	flush(run);
-	cli_die(EXIT_DATA, "%s: %s", where, what);
+	cli_warn("%s: %s; skipped", where, what);
+	run->bad = 1;
 }
 
 static void
@@ -517,26 +547,28 @@ read_stdin(struct run *run)
 	ndjson_init(&r, stdin, "<stdin>");
 	while ((line = ndjson_getline(&r, &len)) != NULL) {
 		snprintf(where, sizeof(where), "<stdin>:%zu", r.line);
-		if (memchr(line, '\0', len) != NULL)
+		if (memchr(line, '\0', len) != NULL) {
 			bad_input(run, where, "a NUL byte in the line");
+			continue;
+		}
 		if (ndjson_is_json_line(line, len)) {
 			rec = ndjson_parse(&r, line, len);
 			if (rec == NULL) {
-				snprintf(err, sizeof(err), "%s", r.error);
-				flush(run);
-				cli_die(EXIT_DATA, "%s", err);
+				cli_warn("%s; skipped", r.error);
+				run->bad = 1;
+				r.failed = 0;
+				continue;
 			}
 			if (!json_is_object(rec)) {
 				json_decref(rec);
 				bad_input(run, where, "expected an object");
+				continue;
 			}
 			if (jx_type(rec) == NULL) {
 				add_item(&run->batch, NULL);
 				if (add_request(run, rec, err,
-				    sizeof(err)) == -1) {
-					json_decref(rec);
+				    sizeof(err)) == -1)
 					bad_input(run, where, err);
-				}
 				json_decref(rec);
 			} else {
 				add_item(&run->batch, rec);
@@ -718,10 +750,13 @@ main(int argc, char *argv[])
 	} else
 		read_stdin(&run);
 	lookup_report(&run.lk);
+	if (run.bad)
+		cli_warn("some input was not an indicator, a request or a "
+		    "record (named above); the rest was answered");
 	lookup_release(&run.lk);
 	seen_release(&run.seen);
 	free(run.batch.items);
 	free(run.batch.inds);
 	http_global_cleanup();
-	return cli_exit(EXIT_OK);
+	return cli_exit(run.bad ? EXIT_DATA : EXIT_OK);
 }
