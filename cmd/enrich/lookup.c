@@ -175,9 +175,10 @@ setup_http(struct provider_state *ps, const struct provider *p, char *err,
 		ps->rl_open = 1;
 		break;
 	case -2:
-		/* No shared budget, but the lookups can still be made. */
-		log_warn("%s: %s; going on without a shared rate limit",
+		/* No shared budget: this process keeps the limit alone. */
+		log_warn("%s: %s; the rate limit holds for this process only",
 		    p->name, err);
+		ps->rl_open = 1;
 		break;
 	default:
 		return -1;
