@@ -400,64 +400,63 @@ flush(struct run *run)
 		cli_die(run->rc, "cannot write the records to stdout");
 }
 
-/* Every indicator an incident's entities name (docs/records.md). */
+/* Every indicator an incident's entities name (docs/records.md).  Host
+ * names and mail addresses are not looked up: a host's name is internal,
+ * and no provider knows mail addresses. */
+static const struct entity_field {
+	const char	*kind;
+	const char	*path;
+	const char	*want;
+} entity_fields[] = {
+	{ "ip", "address", "ip" },
+	{ "file", "md5", "hash" },
+	{ "file", "sha1", "hash" },
+	{ "file", "sha256", "hash" },
+	{ "filehash", "value", "hash" },
+	{ "process", "image.md5", "hash" },
+	{ "process", "image.sha1", "hash" },
+	{ "process", "image.sha256", "hash" },
+	{ "process", "parent.image.md5", "hash" },
+	{ "process", "parent.image.sha1", "hash" },
+	{ "process", "parent.image.sha256", "hash" },
+	{ "url", "url", "url" },
+	{ "domain", "domain", "domain" },
+	{ "mailmessage", "sender_ip", "ip" },
+	{ NULL, NULL, NULL }
+};
+
+static void
+add_entity_value(struct run *run, const json_t *e, const char *v,
+    const char *want, const char *where)
+{
+	char err[256];
+
+	if (v != NULL && *v != '\0' && add_indicator(run, v, want, err,
+	    sizeof(err)) == -1)
+		cli_warn("%s: entity %s: %s; not looked up", where,
+		    jx_str(e, "id") != NULL ? jx_str(e, "id") : "?", err);
+}
+
 static void
 add_incident(struct run *run, const json_t *inc, const char *where)
 {
-	static const char *const paths[] = {
-		"address", "md5", "sha1", "sha256", "value", "url", "domain",
-		"image.md5", "image.sha1", "image.sha256", NULL
-	};
-	const char *const *p, *kind, *v, *want;
-	char err[256];
-	json_t *e, *urls, *u;
+	const struct entity_field *f;
+	const char *kind;
+	json_t *e, *u;
 	size_t i, j;
 
 	json_array_foreach(json_object_get(inc, "entities"), i, e) {
 		kind = jx_str(e, "kind");
 		if (kind == NULL)
 			continue;
-		for (p = paths; *p != NULL; p++) {
-			want = NULL;
-			if (strcmp(kind, "ip") == 0 &&
-			    strcmp(*p, "address") == 0)
-				want = "ip";
-			else if (strcmp(kind, "file") == 0 && (strcmp(*p,
-			    "md5") == 0 || strcmp(*p, "sha1") == 0 ||
-			    strcmp(*p, "sha256") == 0))
-				want = "hash";
-			else if (strcmp(kind, "filehash") == 0 &&
-			    strcmp(*p, "value") == 0)
-				want = "hash";
-			else if (strcmp(kind, "process") == 0 &&
-			    strncmp(*p, "image.", 6) == 0)
-				want = "hash";
-			else if (strcmp(kind, "url") == 0 &&
-			    strcmp(*p, "url") == 0)
-				want = "url";
-			else if (strcmp(kind, "domain") == 0 &&
-			    strcmp(*p, "domain") == 0)
-				want = "domain";
-			if (want == NULL)
-				continue;
-			v = jx_path_str(e, *p);
-			if (v != NULL && *v != '\0' && add_indicator(run, v,
-			    want, err, sizeof(err)) == -1)
-				cli_warn("%s: entity %s: %s; not looked up",
-				    where, jx_str(e, "id") != NULL ?
-				    jx_str(e, "id") : "?", err);
-		}
-		if (strcmp(kind, "mailmessage") == 0) {
-			urls = json_object_get(e, "urls");
-			json_array_foreach(urls, j, u)
-				if (json_is_string(u) && add_indicator(run,
-				    json_string_value(u), "url", err,
-				    sizeof(err)) == -1)
-					cli_warn("%s: entity %s: %s; not "
-					    "looked up", where, jx_str(e,
-					    "id") != NULL ? jx_str(e, "id") :
-					    "?", err);
-		}
+		for (f = entity_fields; f->kind != NULL; f++)
+			if (strcmp(kind, f->kind) == 0)
+				add_entity_value(run, e, jx_path_str(e,
+				    f->path), f->want, where);
+		if (strcmp(kind, "mailmessage") == 0)
+			json_array_foreach(json_object_get(e, "urls"), j, u)
+				add_entity_value(run, e, json_string_value(u),
+				    "url", where);
 	}
 }
 
