@@ -114,6 +114,12 @@ fetch_list_start(const struct fetch *f)
 const char *
 fetch_window(const struct fetch *f)
 {
+	return fetch_span(f->lookback);
+}
+
+const char *
+fetch_span(int64_t ticks)
+{
 	static const struct {
 		long long secs;
 		const char *unit;
@@ -122,7 +128,7 @@ fetch_window(const struct fetch *f)
 		{ 1, "second" }
 	};
 	static char text[64];
-	long long s = (long long)(f->lookback / TICKS_PER_SEC), n;
+	long long s = (long long)(ticks / TICKS_PER_SEC), n;
 	size_t i;
 
 	for (i = 0; i < sizeof(units) / sizeof(units[0]) - 1; i++)
