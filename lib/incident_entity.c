@@ -477,6 +477,8 @@ mailmessage_fields(const json_t *p, json_t *f)
 	set_str(f, "sender_ip", p, NAMES("SenderIP", "senderIp"));
 	set_lower(f, "network_message_id", p, NAMES("NetworkMessageId"));
 	set_str(f, "internet_message_id", p, NAMES("InternetMessageId"));
+	set_str(f, "delivery_action", p, NAMES("DeliveryAction"));
+	set_str(f, "delivery_location", p, NAMES("DeliveryLocation"));
 	v = inc_get(p, NAMES("Urls"));
 	if (json_is_array(v)) {
 		urls = json_array();

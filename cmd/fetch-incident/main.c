@@ -6,6 +6,8 @@
  * people have.  With --list, write the queue: one "incident_summary" per
  * incident, most severe and newest first.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -203,10 +205,15 @@ static json_t *
 read_export(const char *path, struct fetch *f)
 {
 	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	struct stat sb;
 	json_t *v, *incidents;
 	char err[512], *data;
 	size_t len;
 
+	/* Reading a directory fails with EIO on some systems: say what. */
+	if (strcmp(path, "-") != 0 && stat(path, &sb) == 0 &&
+	    S_ISDIR(sb.st_mode))
+		cli_die(EXIT_FAIL, "%s: %s", snip(name), strerror(EISDIR));
 	if (file_read(path, MAX_EXPORT, &data, &len) != 0) {
 		if (errno == EFBIG)
 			cli_die(EXIT_DATA, "%s: larger than %zu MiB",
@@ -357,16 +364,25 @@ main(int argc, char *argv[])
 			export = "-";
 		else if (f.ref == NULL)
 			f.ref = argv[i];
-		else
+		else {
+			char first[64];
+
+			snprintf(first, sizeof(first), "%s", snip(f.ref));
+			cli_warn("'%s' and '%s': one incident at a time",
+			    first, snip(argv[i]));
 			cli_usage(synopsis);
+		}
 	}
 	if (export != NULL && have_source)
 		cli_die(EXIT_USAGE, "--source and an export (--json, --stdin) "
 		    "exclude each other");
 	if (list && f.ref != NULL)
 		cli_die(EXIT_USAGE, "--list takes no incident");
-	if (!list && export == NULL && f.ref == NULL)
+	if (!list && export == NULL && f.ref == NULL) {
+		cli_warn("no incident named (a NUMBER or GUID, --json FILE, "
+		    "--stdin or --list)");
 		cli_usage(synopsis);
+	}
 	if (!list && (f.filter.status != NULL || f.filter.severity != NULL ||
 	    f.filter.owner != NULL || since != 0))
 		cli_die(EXIT_USAGE, "--status, --severity, --owner and --since "
