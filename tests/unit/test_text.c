@@ -59,6 +59,31 @@ test_ioc(void)
 	is_int(ioc_classify("a..b.com"), IOC_NONE, "empty label");
 	is_int(ioc_classify("evil.com\n"), IOC_NONE, "control characters");
 	is_int(ioc_classify("user@example.com"), IOC_EMAIL, "mail address");
+	is_int(ioc_classify("http://localhost:8080/admin"), IOC_URL,
+	    "URL on localhost");
+	is_int(ioc_classify("http://intranet/x"), IOC_URL,
+	    "URL on a single-label host");
+	is_int(ioc_classify("http://2130706433/"), IOC_NONE,
+	    "URL on a number host");
+	is_int(ioc_classify("http://0x7f000001/"), IOC_NONE,
+	    "URL on a hex number host");
+	is_int(ioc_classify("https://evil.com:99999/"), IOC_NONE,
+	    "port above 65535");
+	is_int(ioc_classify("https://evil.com:x/"), IOC_NONE, "port not digits");
+	is_int(ioc_classify("https://evil.com:65535/"), IOC_URL, "port 65535");
+	is_int(ioc_classify("http://[2001:db8::1]x/"), IOC_NONE,
+	    "junk after an IPv6 literal");
+	is_int(ioc_classify("powershell.exe"), IOC_NONE, "a file, not a domain");
+	is_int(ioc_classify("Invoice.PDF"), IOC_NONE, "a file, any case");
+	is_int(ioc_classify("update.zip"), IOC_DOMAIN, ".zip is a real TLD");
+	{
+		char out[128];
+
+		is_int(ioc_normalise("HTTPS://User@EVIL.Example.COM:443/A?B",
+		    out, sizeof(out)), IOC_URL, "URL normalised");
+		is_str(out, "https://User@evil.example.com:443/A?B",
+		    "scheme and host lower-cased, the rest kept");
+	}
 
 	is_int(ioc_ip_is_public("8.8.8.8", NULL), 1, "8.8.8.8 is public");
 	is_int(ioc_ip_is_public("10.1.2.3", &range), 0, "10/8 is private");
