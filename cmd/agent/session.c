@@ -297,7 +297,8 @@ answer_calls(struct loop *L, const struct model_reply *r)
 	free(res);
 	free(errs);
 	if (rc == -1)
-		stop(L, "data", "out of memory");
+		stop(L, "data", "cannot add the tool results to the "
+		    "conversation: out of memory");
 	return rc;
 }
 
