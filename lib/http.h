@@ -50,6 +50,14 @@ struct http_request {
 	long			 max_wait_ms;		/* 0: default */
 	size_t			 max_response;		/* 0: 64 MiB */
 	/*
+	 * An absolute deadline, in milliseconds on CLOCK_MONOTONIC (see
+	 * http_now_ms), or 0 for none.  No attempt runs past it (each gets
+	 * at most the time left), no retry waits past it, and once it has
+	 * passed nothing more is tried: the error then says "deadline
+	 * passed".  For callers with a budget of their own.
+	 */
+	long			 deadline_ms;
+	/*
 	 * Optional, for callers that pace themselves (rate limits shared
 	 * between processes).  admit is asked before every attempt: it
 	 * returns 0 to go ahead, N > 0 to be asked again in N ms, or -1 to
@@ -83,6 +91,9 @@ struct http_response {
 	char	 error[512];	/* why there is no usable response, or why
 				   retries stopped; "" otherwise */
 };
+
+/* Now on the clock deadline_ms is read against (CLOCK_MONOTONIC, ms). */
+long	 http_now_ms(void);
 
 /* Once per process, before any request (curl_global_init).  0 or -1. */
 int	 http_global_init(void);

@@ -351,8 +351,8 @@ exec_calls(struct session *s, long turn, struct call *calls, size_t n)
 			c->is_error = 0;
 			runs[nrun].tool = t;
 			runs[nrun].input = c->input;
-			/* No tool outlives the investigation's deadline. */
-			left = s->hard_deadline_ms - now_ms();
+			/* No tool outlives its share of the time. */
+			left = s->tool_deadline_ms - now_ms();
 			runs[nrun].timeout_ms = left < t->timeout_ms ?
 			    (left > 1000 ? (long)left : 1000) : t->timeout_ms;
 			runs[nrun].done = run_done;
