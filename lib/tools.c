@@ -248,6 +248,7 @@ load_tool(struct toolset *ts, const json_t *o, const char *where,
 	char serr[256];
 	size_t i, n;
 	long long secs, rows, bytes, cell;
+	int inherit;
 
 	memset(&t, 0, sizeof(t));
 	if (!json_is_object(o)) {
@@ -282,12 +283,18 @@ load_tool(struct toolset *ts, const json_t *o, const char *where,
 		return -1;
 	}
 	argv = json_object_get(o, "argv");
+	/* Without argv, an override keeps the program (to change only its
+	 * timeout or bounds). */
+	inherit = argv == NULL && prev != NULL;
 	n = json_is_array(argv) ? json_array_size(argv) : 0;
 	for (i = 0; i < n; i++)
 		if (!json_is_string(json_array_get(argv, i)))
 			break;
-	if (n == 0 || i < n || json_string_value(json_array_get(argv, 0))[0]
-	    == '\0') {
+	if (inherit)
+		for (n = 0; prev->argv[n] != NULL; n++)
+			;
+	else if (n == 0 || i < n ||
+	    json_string_value(json_array_get(argv, 0))[0] == '\0') {
 		seterr(err, errsz, "%s.argv: expected a non-empty array of "
 		    "strings", where);
 		return -1;
@@ -328,9 +335,11 @@ load_tool(struct toolset *ts, const json_t *o, const char *where,
 	    t.argv == NULL)
 		goto nomem;
 	for (i = 0; i < n; i++) {
-		const char *a = json_string_value(json_array_get(argv, i));
+		const char *a = inherit ? prev->argv[i] :
+		    json_string_value(json_array_get(argv, i));
 
-		t.argv[i] = i == 0 ? resolve_argv0(a, base_dir) : strdup(a);
+		t.argv[i] = i == 0 && !inherit ? resolve_argv0(a, base_dir) :
+		    strdup(a);
 		if (t.argv[i] == NULL)
 			goto nomem;
 	}

@@ -350,6 +350,10 @@ main(int argc, char *argv[])
 			provider = optarg;
 			break;
 		case 'm':
+			/* An empty name would only earn a 400 and a quiet
+			 * fall back to the playbook. */
+			if (optarg[0] == '\0')
+				cli_die(EXIT_USAGE, "-m: expected a model name");
 			model = optarg;
 			break;
 		case OPT_TOOLS:

@@ -131,6 +131,19 @@ test_manifest(void)
 	    json_object_get(json_object_get(t->input_schema, "properties"),
 	    "ip") != NULL && t->bounds.max_rows == 10 &&
 	    t->timeout_ms == 120000, "the rest comes from the built-in");
+	m = J("[{\"name\":\"enrich_ip\",\"timeout\":7}]");
+	ok(toolset_load_json(&ts, m, "m", NULL, err, sizeof(err)) == 0,
+	    "an override may leave out argv (%s)", err);
+	json_decref(m);
+	t = toolset_find(&ts, "enrich_ip");
+	ok(t != NULL && strcmp(t->argv[0], "/bin/cat") == 0 &&
+	    t->argv[1] == NULL && t->timeout_ms == 7000,
+	    "and keeps the program it replaces");
+	m = J("[{\"name\":\"brand_new\",\"description\":\"x\","
+	    "\"input_schema\":{\"type\":\"object\"}}]");
+	ok(toolset_load_json(&ts, m, "m", NULL, err, sizeof(err)) == -1 &&
+	    strstr(err, "argv") != NULL, "a new tool still needs argv");
+	json_decref(m);
 	m = J("[{\"name\":\"brand_new\",\"argv\":[\"/bin/cat\"]}]");
 	ok(toolset_load_json(&ts, m, "m", NULL, err, sizeof(err)) == -1,
 	    "a new tool needs a description");
