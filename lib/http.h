@@ -8,6 +8,8 @@
  * for a longer wait than max_wait_ms gets no retry (its answer is returned),
  * and a 429 that names no wait at all is retried once only (it is usually a
  * spent quota, which hammering will not refill).
+ * A caller with a budget of its own sets an absolute deadline: no attempt
+ * and no retry wait runs past it.
  * Other 4xx are never retried.  Responses are capped in size.  TLS is always
  * verified; libcurl's proxy variables (https_proxy, no_proxy, ...) apply.
  * A request that carries credentials is refused over plain http unless the
