@@ -2,11 +2,13 @@
 # agent: what triage-agent costs outside the model, and how much it sends
 # to the model.  The thirteen-call investigation of the demo incident
 # (tests/agent/001-thirteen-calls) runs against the mock, which answers at
-# once, with tools that answer at once (cat of canned results, a realistic
-# 400-row DeviceProcessEvents result among them): the time left is the
-# agent's own.  Then the same session with every tool result sent whole,
-# to weigh the output bounds; the mock's prompt-cache emulation gives the
-# cached share.
+# once, with the real tools where they need no network: triage-kql on the
+# bundled demo workspace (scripts/build-workspace) answers every query with
+# the rows it really returns (take N respected), triage-mitre answers from
+# its bundled ATT&CK copy; the enrichments are canned (they would need the
+# network).  The time left is the agent's own.  Then the same session with
+# every tool result sent whole, to weigh the output bounds; the mock's
+# prompt-cache emulation gives the cached share.
 set -eu
 T=$BENCH_TMP/agent
 rm -rf "$T"
@@ -15,25 +17,20 @@ FAKE=$TOP/tests/agent/fake
 SCEN=$TOP/tests/agent/001-thirteen-calls/scenario.json
 RUNS=${BENCH_RUNS:-7}
 
-# A wide result, as a real hunting query returns: 400 process events.
-jq -c '.rows as $r | .rows = [range(0; 400) | . as $i | $r[$i % 5] |
-    .[8] = (.[8] + " " + ("-Arg\($i) " * 20))] |
-    .row_count = 400 | .returned_rows = 400' "$FAKE/process.json" > "$T/process.json"
-# Tools that answer at once: the canned results, whatever the input.
+"$TOP/scripts/build-workspace" "$T/ws.db" > /dev/null
+# The real programs, except enrichment (canned: no network here).
 tools() {
-	jq -n --arg t "$T" --arg f "$FAKE" --argjson out "$1" '{tools: [
-	  {name: "run_kql_query", argv: ["cat", "\($t)/process.json"]},
+	jq -n --arg t "$T" --argjson out "$1" '{tools: [
+	  {name: "run_kql_query", argv: ["triage-kql", "--format", "json",
+	      "--workspace", "\($t)/ws.db"]},
 	  {name: "enrich_ip", argv: ["cat", "\($t)/enrich.ndjson"]},
 	  {name: "enrich_hash", argv: ["cat", "\($t)/enrich.ndjson"]},
 	  {name: "enrich_domain", argv: ["cat", "\($t)/enrich.ndjson"]},
 	  {name: "enrich_url", argv: ["cat", "\($t)/enrich.ndjson"]},
-	  {name: "lookup_mitre_technique", argv: ["cat", "\($t)/technique.ndjson"]}
+	  {name: "lookup_mitre_technique", argv: ["triage-mitre"]}
 	] | map(. + (if $out then {output: $out} else {} end))}'
 }
 echo '{"ip":"20.60.181.193"}' | "$FAKE/fake-enrich" > "$T/enrich.ndjson"
-echo '{"technique_id":"T1059.001"}' | "$FAKE/fake-mitre" |
-    jq -c '.description = ("Adversaries may abuse PowerShell commands and scripts for execution. " * 40)' \
-    > "$T/technique.ndjson"
 tools false > "$T/bounded.json"
 tools '{"max_rows": 100000, "max_bytes": 67108864, "max_cell": 1000000}' > "$T/whole.json"
 
@@ -89,20 +86,25 @@ cat <<EOS
 ## Agent: the thirteen-call session
 
 The demo incident's thirteen-call investigation (six model turns) against
-the mock, which answers at once, with tools that answer at once; median of
-$RUNS runs. Time outside the model is the wall time less the model
-requests' round trips.
+the mock, which answers at once; the queries run through the real
+triage-kql on the bundled demo workspace (each returns the rows it really
+has, \`take N\` respected), techniques come from the real triage-mitre, the
+enrichments are canned; median of $RUNS runs. Time outside the model is
+the wall time less the model requests' round trips: the agent's own work
+and the tools' (real KQL queries on SQLite among them).
 
 | measure | result |
 | --- | --- |
 | wall time, whole session | $wall ms |
 | in model requests (mock) | $model ms |
-| outside the model (aim: under 300 ms) | $outside ms |
+| outside the model, tools included (aim: under 300 ms) | $outside ms |
 | per tool call, outside the model | $per ms |
-| of which in the tool processes (13 calls, 5 batches run at once) | $toolms ms summed over calls |
+| in the tool processes (13 calls in 5 batches run at once) | $toolms ms summed over calls |
 
 Bytes and tokens sent to the model over the session (the mock counts 4
-bytes a token and emulates the prompt cache):
+bytes a token and emulates the prompt cache). The demo workspace is small,
+so the bounds cut little of the bytes; most of the saving is the prompt
+cache, which the billed figure shows:
 
 | | bounded output + cache (default) | whole tool results | ratio |
 | --- | --- | --- | --- |

@@ -310,7 +310,10 @@ add_user_text(json_t *messages, const char *text)
 {
 	json_t *blk, *m;
 
-	blk = json_pack("{s:s,s:s}", "type", "text", "text", text);
+	/* Text from tools and incidents may hold bytes that are not UTF-8;
+	 * they become U+FFFD rather than making the request unsendable. */
+	blk = json_pack("{s:s,s:o}", "type", "text", "text",
+	    jx_string_lossy(text, strlen(text)));
 	if (blk == NULL)
 		return -1;
 	m = last_user(messages);
@@ -326,14 +329,16 @@ add_tool_results(json_t *messages, const struct model_result *res,
     size_t n, const char *text)
 {
 	json_t *content, *blk;
+	const char *c;
 	size_t i;
 
 	content = json_array();
 	for (i = 0; content != NULL && i < n; i++) {
-		blk = json_pack("{s:s,s:s,s:s}", "type", "tool_result",
+		c = res[i].content != NULL && res[i].content[0] != '\0' ?
+		    res[i].content : "(no output)";
+		blk = json_pack("{s:s,s:s,s:o}", "type", "tool_result",
 		    "tool_use_id", res[i].call_id, "content",
-		    res[i].content != NULL && res[i].content[0] != '\0' ?
-		    res[i].content : "(no output)");
+		    jx_string_lossy(c, strlen(c)));
 		if (blk != NULL && res[i].is_error)
 			json_object_set_new(blk, "is_error", json_true());
 		if (json_array_append_new(content, blk) == -1) {
@@ -343,8 +348,8 @@ add_tool_results(json_t *messages, const struct model_result *res,
 	}
 	/* Text goes after every tool_result, never before. */
 	if (content != NULL && text != NULL && !blank(text))
-		json_array_append_new(content, json_pack("{s:s,s:s}", "type",
-		    "text", "text", text));
+		json_array_append_new(content, json_pack("{s:s,s:o}", "type",
+		    "text", "text", jx_string_lossy(text, strlen(text))));
 	if (content == NULL)
 		return -1;
 	return json_array_append_new(messages, json_pack("{s:s,s:o}", "role",

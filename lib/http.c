@@ -46,6 +46,7 @@ struct xfer {
 	long			 begun_ms;
 	size_t			 max;
 	int			 too_large;
+	int			 capped;	/* the deadline cut this attempt short */
 	char			 errbuf[CURL_ERROR_SIZE];
 };
 
@@ -56,6 +57,12 @@ now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+long
+http_now_ms(void)
+{
+	return now_ms();
 }
 
 int
@@ -333,6 +340,30 @@ trace_request(const struct xfer *x)
 	}
 }
 
+/* With a deadline, an attempt gets no more than the time left. */
+static void
+cap_to_deadline(CURL *e, struct xfer *x)
+{
+	const struct http_request *req = x->req;
+	long left, total, conn;
+
+	x->capped = 0;
+	if (req->deadline_ms <= 0)
+		return;
+	left = req->deadline_ms - now_ms();
+	if (left < 1)
+		left = 1;
+	total = setting_ms(req->timeout_ms, "TRIAGE_HTTP_TIMEOUT", 60);
+	conn = setting_ms(req->connect_timeout_ms,
+	    "TRIAGE_HTTP_CONNECT_TIMEOUT", 10);
+	if (left < total) {
+		curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, left);
+		x->capped = 1;
+	}
+	if (left < conn)
+		curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, left);
+}
+
 static int
 start_attempt(CURLM *multi, struct xfer *x)
 {
@@ -382,6 +413,7 @@ start_attempt(CURLM *multi, struct xfer *x)
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
+	cap_to_deadline(e, x);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
 	if ((req->flags & HTTP_FOLLOW) && !has_credentials(req)) {
@@ -620,6 +652,28 @@ settle(struct xfer *x, CURLcode code)
 		} else if (server >= 0)
 			wait = server;
 	}
+	/* The caller's own budget: no retry it cannot afford. */
+	if (code == CURLE_OPERATION_TIMEDOUT && x->capped) {
+		retry = 0;
+		snprintf(res->error, sizeof(res->error), "%s: deadline "
+		    "passed: no answer in the time that was left", safe);
+	} else if (retry && x->req->deadline_ms > 0) {
+		long now = now_ms();
+		size_t n = strlen(res->error);
+
+		if (wait < 0)
+			wait = backoff_ms(x->attempt);
+		if (now >= x->req->deadline_ms) {
+			retry = 0;
+			snprintf(res->error + n, sizeof(res->error) - n,
+			    " (not retried: deadline passed)");
+		} else if (now + wait >= x->req->deadline_ms) {
+			retry = 0;
+			snprintf(res->error + n, sizeof(res->error) - n,
+			    " (not retried: waiting %ld s would mean the "
+			    "deadline passed)", (wait + 999) / 1000);
+		}
+	}
 	if (!retry) {
 		if (code == CURLE_OK && !res->too_large &&
 		    !retryable_status(res->status))
@@ -702,6 +756,19 @@ http_send_many(const struct http_request *reqs, struct http_response *res,
 			x = &xs[i];
 			if (x->state != X_WAITING)
 				continue;
+			if (x->req->deadline_ms > 0 &&
+			    now >= x->req->deadline_ms) {
+				size_t m = strlen(x->res->error);
+
+				/* Held back (admit) past the deadline. */
+				snprintf(x->res->error + m,
+				    sizeof(x->res->error) - m, "%s%s",
+				    m > 0 ? "; " : "", "not sent: deadline "
+				    "passed");
+				finish(x);
+				left--;
+				continue;
+			}
 			if (x->next_ms > now) {
 				if (x->next_ms - now < wait)
 					wait = x->next_ms - now;

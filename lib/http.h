@@ -8,8 +8,11 @@
  * for a longer wait than max_wait_ms gets no retry (its answer is returned),
  * and a 429 that names no wait at all is retried once only (it is usually a
  * spent quota, which hammering will not refill).
+ * A caller with a budget of its own sets an absolute deadline: no attempt
+ * and no retry wait runs past it.
  * Other 4xx are never retried (409 is retried because the Anthropic and
- * OpenAI SDKs retry a conflict_error, and we follow them).  Responses are capped in size.  TLS is always
+ * OpenAI SDKs retry a conflict_error, and we follow them).  Responses are
+ * capped in size.  TLS is always
  * verified; libcurl's proxy variables (https_proxy, no_proxy, ...) apply.
  * A request that carries credentials is refused over plain http unless the
  * host is loopback (which is how tests reach their mocks).
@@ -52,6 +55,14 @@ struct http_request {
 	long			 max_wait_ms;		/* 0: default */
 	size_t			 max_response;		/* 0: 64 MiB */
 	/*
+	 * An absolute deadline, in milliseconds on CLOCK_MONOTONIC (see
+	 * http_now_ms), or 0 for none.  No attempt runs past it (each gets
+	 * at most the time left), no retry waits past it, and once it has
+	 * passed nothing more is tried: the error then says "deadline
+	 * passed".  For callers with a budget of their own.
+	 */
+	long			 deadline_ms;
+	/*
 	 * Optional, for callers that pace themselves (rate limits shared
 	 * between processes).  admit is asked before every attempt: it
 	 * returns 0 to go ahead, N > 0 to be asked again in N ms, or -1 to
@@ -85,6 +96,9 @@ struct http_response {
 	char	 error[512];	/* why there is no usable response, or why
 				   retries stopped; "" otherwise */
 };
+
+/* Now on the clock deadline_ms is read against (CLOCK_MONOTONIC, ms). */
+long	 http_now_ms(void);
 
 /* Once per process, before any request (curl_global_init).  0 or -1. */
 int	 http_global_init(void);

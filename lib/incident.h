@@ -71,6 +71,33 @@ json_t	*incident_entities(const json_t *entities, const char *alert_id,
 	    json_t *warnings);
 
 /*
+ * What a process command line gives away, as bits: the one matcher behind
+ * incident_cmdline_flags and the playbook's rules (triage-agent).
+ * Lower-cased, Unicode dashes taken for '-', PowerShell parameters by any
+ * unambiguous prefix after '-' or '/', with the value after a space or ':'.
+ * image (the program's path) may be NULL.
+ */
+enum incident_cmd {
+	INCIDENT_CMD_CRADLE		= 1 << 0,	/* web client in a script,
+							   wget/curl/iwr/irm with
+							   a URL */
+	INCIDENT_CMD_CERTUTIL_DL	= 1 << 1,	/* certutil -urlcache */
+	INCIDENT_CMD_CERTUTIL_DECODE	= 1 << 2,	/* certutil -decode */
+	INCIDENT_CMD_BITSADMIN		= 1 << 3,	/* bitsadmin /transfer */
+	INCIDENT_CMD_ENCODED		= 1 << 4,	/* PowerShell -enc */
+	INCIDENT_CMD_BYPASS		= 1 << 5,	/* -ep bypass */
+	INCIDENT_CMD_HIDDEN		= 1 << 6,	/* -w hidden */
+	INCIDENT_CMD_MSHTA		= 1 << 7,	/* URL or inline script */
+	INCIDENT_CMD_REGSVR32		= 1 << 8,	/* /i:http, scrobj */
+	INCIDENT_CMD_RUNDLL32		= 1 << 9,	/* javascript:, mshtml */
+	INCIDENT_CMD_RUNS_DOWNLOAD	= 1 << 10,	/* downloads, then starts
+							   an .exe */
+	INCIDENT_CMD_REMOTE_PROGRAM	= 1 << 11	/* mshta, regsvr32 or
+							   msiexec with a URL */
+};
+unsigned incident_cmdline_match(const char *cmdline, const char *image);
+
+/*
  * Appends to flags (an array) what a process command line shows:
  * "encoded_command", "execution_policy_bypass", "hidden_window" (for
  * PowerShell: the command line or image names powershell or pwsh) and

@@ -2,7 +2,9 @@
  * incident_flags: what an analyst must not miss about an entity, computed
  * here rather than left to a model: well-known SIDs and RIDs, and what a
  * process command line gives away (an encoded PowerShell command, a
- * bypassed execution policy, a hidden window, a download cradle).
+ * bypassed execution policy, a hidden window, a download cradle, the
+ * living-off-the-land programs that fetch or run script).  This is the one
+ * matcher: the incident's flags and the playbook's rules both use it.
  * Command lines are attacker-written, so matching is deliberately loose
  * where PowerShell is loose: parameters may be any unambiguous prefix, in
  * any case, introduced by '-', '/' or a Unicode dash.
@@ -190,7 +192,8 @@ param_hidden(const char *name, size_t len, const char *rest, void *ctx)
 	if (!is_param(name, len, "windowstyle", 1))
 		return 0;
 	next_arg(rest, arg, sizeof(arg));
-	return strcmp(arg, "hidden") == 0 || strcmp(arg, "1") == 0;
+	/* "hidden", or a prefix of it, or its number. */
+	return strncmp(arg, "hid", 3) == 0 || strcmp(arg, "1") == 0;
 }
 
 /* word occurs as a whole word (between separators) in lc. */
@@ -211,7 +214,15 @@ has_word(const char *lc, const char *word)
 }
 
 static int
-is_cradle(const char *lc)
+has(const char *lc, const char *s)
+{
+	return strstr(lc, s) != NULL;
+}
+
+/* A download cradle proper: PowerShell's and COM's web clients, and the
+ * download programs when the line carries a URL. */
+static int
+is_cradle(const char *lc, int url)
 {
 	static const char *const always[] = {
 		"invoke-webrequest", "invoke-restmethod", "downloadstring",
@@ -221,54 +232,94 @@ is_cradle(const char *lc)
 		"system.net.http.httpclient", NULL
 	};
 	static const char *const with_url[] = {
-		"iwr", "irm", "wget", "curl", "mshta", "regsvr32", "msiexec",
-		NULL
+		"iwr", "irm", "wget", "curl", NULL
 	};
-	int url = strstr(lc, "http://") != NULL ||
-	    strstr(lc, "https://") != NULL || strstr(lc, "ftp://") != NULL;
 	size_t i;
 
 	for (i = 0; always[i] != NULL; i++)
-		if (strstr(lc, always[i]) != NULL)
+		if (has(lc, always[i]))
 			return 1;
-	if (has_word(lc, "bitsadmin") && strstr(lc, "transfer") != NULL)
-		return 1;
-	if (has_word(lc, "certutil") && (strstr(lc, "urlcache") != NULL ||
-	    strstr(lc, "verifyctl") != NULL))
-		return 1;
 	for (i = 0; url && with_url[i] != NULL; i++)
 		if (has_word(lc, with_url[i]))
 			return 1;
 	return 0;
 }
 
+unsigned
+incident_cmdline_match(const char *cmdline, const char *image)
+{
+	char *lc, *li;
+	unsigned hits = 0;
+	int ps, url;
+
+	if (cmdline == NULL)
+		return 0;
+	lc = fold(cmdline);
+	li = image != NULL ? fold(image) : NULL;
+	if (lc == NULL) {
+		free(li);
+		return 0;
+	}
+	url = has(lc, "http://") || has(lc, "https://") || has(lc, "ftp://");
+	if (is_cradle(lc, url))
+		hits |= INCIDENT_CMD_CRADLE;
+	if (has_word(lc, "certutil") && (has(lc, "urlcache") ||
+	    has(lc, "verifyctl")))
+		hits |= INCIDENT_CMD_CERTUTIL_DL;
+	if (has_word(lc, "certutil") && (has(lc, "-decode") ||
+	    has(lc, "/decode")))
+		hits |= INCIDENT_CMD_CERTUTIL_DECODE;
+	if (has_word(lc, "bitsadmin") && (has(lc, "transfer") ||
+	    has(lc, "/addfile") || has(lc, "/download")))
+		hits |= INCIDENT_CMD_BITSADMIN;
+	if (has_word(lc, "mshta") && (url || has(lc, "javascript:") ||
+	    has(lc, "vbscript:")))
+		hits |= INCIDENT_CMD_MSHTA;
+	if (has_word(lc, "regsvr32") && (has(lc, "/i:http") ||
+	    has(lc, "-i:http") || has(lc, "scrobj")))
+		hits |= INCIDENT_CMD_REGSVR32;
+	if (has_word(lc, "rundll32") && (has(lc, "javascript:") ||
+	    has(lc, "mshtml,runhtmlapplication")))
+		hits |= INCIDENT_CMD_RUNDLL32;
+	if (url && (has_word(lc, "mshta") || has_word(lc, "regsvr32") ||
+	    has_word(lc, "msiexec")))
+		hits |= INCIDENT_CMD_REMOTE_PROGRAM;
+	ps = has(lc, "powershell") || has(lc, "pwsh") ||
+	    (li != NULL && (has(li, "powershell") || has(li, "pwsh")));
+	if (ps && each_param(lc, param_encoded, NULL))
+		hits |= INCIDENT_CMD_ENCODED;
+	if (ps && (each_param(lc, param_policy, NULL) ||
+	    (has(lc, "set-executionpolicy") && (has(lc, "bypass") ||
+	    has(lc, "unrestricted")))))
+		hits |= INCIDENT_CMD_BYPASS;
+	if (ps && each_param(lc, param_hidden, NULL))
+		hits |= INCIDENT_CMD_HIDDEN;
+	if ((hits & (INCIDENT_CMD_CRADLE | INCIDENT_CMD_CERTUTIL_DL |
+	    INCIDENT_CMD_BITSADMIN)) && (has(lc, "start-process") ||
+	    has(lc, "invoke-item") || has(lc, "& ") || has(lc, "saps ")) &&
+	    has(lc, ".exe"))
+		hits |= INCIDENT_CMD_RUNS_DOWNLOAD;
+	free(li);
+	free(lc);
+	return hits;
+}
+
 void
 incident_cmdline_flags(const char *cmdline, const char *image, json_t *flags)
 {
-	char *lc = fold(cmdline), *li = image != NULL ? fold(image) : NULL;
-	int ps;
+	unsigned hits = incident_cmdline_match(cmdline, image);
 
-	if (lc == NULL) {
-		free(li);
-		return;
-	}
-	ps = strstr(lc, "powershell") != NULL || strstr(lc, "pwsh") != NULL ||
-	    (li != NULL && (strstr(li, "powershell") != NULL ||
-	    strstr(li, "pwsh") != NULL));
-	if (ps && each_param(lc, param_encoded, NULL))
+	if (hits & INCIDENT_CMD_ENCODED)
 		json_array_append_new(flags, json_string("encoded_command"));
-	if (ps && (each_param(lc, param_policy, NULL) ||
-	    (strstr(lc, "set-executionpolicy") != NULL &&
-	    (strstr(lc, "bypass") != NULL ||
-	    strstr(lc, "unrestricted") != NULL))))
+	if (hits & INCIDENT_CMD_BYPASS)
 		json_array_append_new(flags,
 		    json_string("execution_policy_bypass"));
-	if (ps && each_param(lc, param_hidden, NULL))
+	if (hits & INCIDENT_CMD_HIDDEN)
 		json_array_append_new(flags, json_string("hidden_window"));
-	if (is_cradle(lc))
+	/* Anything that fetches a file from the network. */
+	if (hits & (INCIDENT_CMD_CRADLE | INCIDENT_CMD_CERTUTIL_DL |
+	    INCIDENT_CMD_BITSADMIN | INCIDENT_CMD_REMOTE_PROGRAM))
 		json_array_append_new(flags, json_string("download_cradle"));
-	free(li);
-	free(lc);
 }
 
 

@@ -251,8 +251,9 @@ out:
 static int
 add_user_text(json_t *messages, const char *text)
 {
-	return json_array_append_new(messages, json_pack("{s:s,s:s}", "role",
-	    "user", "content", text));
+	/* Bytes that are not UTF-8 become U+FFFD (see anthropic.c). */
+	return json_array_append_new(messages, json_pack("{s:s,s:o}", "role",
+	    "user", "content", jx_string_lossy(text, strlen(text))));
 }
 
 static int
@@ -271,8 +272,9 @@ add_tool_results(json_t *messages, const struct model_result *res,
 		buf_adds(&b, res[i].content != NULL && res[i].content[0] !=
 		    '\0' ? res[i].content : "(no output)");
 		rc = buf_failed(&b) ? -1 : json_array_append_new(messages,
-		    json_pack("{s:s,s:s,s:s}", "role", "tool", "tool_call_id",
-		    res[i].call_id, "content", buf_str(&b)));
+		    json_pack("{s:s,s:s,s:o}", "role", "tool", "tool_call_id",
+		    res[i].call_id, "content", jx_string_lossy(buf_str(&b),
+		    b.len)));
 		buf_release(&b);
 	}
 	if (rc == 0 && text != NULL && text[0] != '\0')

@@ -38,6 +38,7 @@ struct child {
 	int	 killed;
 	long	 kill_at;		/* when SIGKILL follows SIGTERM */
 	long	 start_ms;		/* when it was started */
+	int	 told;			/* spec->done was called */
 };
 
 static long
@@ -267,6 +268,22 @@ done(const struct child *c)
 	    (c->exited && c->in < 0 && c->out < 0 && c->err < 0);
 }
 
+/* The first time a child is seen done: its result made whole (output a
+ * C string) and handed to the caller's hook. */
+static void
+tell(struct child *c)
+{
+	if (c->told)
+		return;
+	c->told = 1;
+	if (c->res->out == NULL)
+		c->res->out = calloc(1, 1);
+	if (c->res->err == NULL)
+		c->res->err = calloc(1, 1);
+	if (c->spec->done != NULL)
+		c->spec->done(c->res, c->spec->done_arg);
+}
+
 int
 proc_run_many(const struct proc_spec *specs, size_t n,
     struct proc_result *res)
@@ -315,8 +332,10 @@ proc_run_many(const struct proc_spec *specs, size_t n,
 		for (i = 0; i < n; i++) {
 			struct child *c = &kids[i];
 
-			if (done(c))
+			if (done(c)) {
+				tell(c);
 				continue;
+			}
 			busy++;
 			reap(c, 0);
 			if (c->exited && (c->out >= 0 || c->err >= 0)) {
@@ -419,10 +438,7 @@ proc_run_many(const struct proc_spec *specs, size_t n,
 			reap(c, 1);
 		close_fd(&c->pidfd);
 		/* Callers may treat the output as a C string. */
-		if (c->res->out == NULL)
-			c->res->out = calloc(1, 1);
-		if (c->res->err == NULL)
-			c->res->err = calloc(1, 1);
+		tell(c);
 	}
 	sigaction(SIGPIPE, &old, NULL);
 	free(kids);

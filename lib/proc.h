@@ -14,6 +14,8 @@
 #define PROC_DEFAULT_MAX_OUT	(16u << 20)	/* 16 MiB of stdout */
 #define PROC_DEFAULT_MAX_ERR	(1u << 20)	/* 1 MiB of stderr */
 
+struct proc_result;
+
 struct proc_spec {
 	const char *const *argv;	/* argv[0] is looked up on PATH unless
 					   it has a slash */
@@ -26,6 +28,15 @@ struct proc_spec {
 	const atomic_int *cancel;	/* nonzero (set by another thread) stops
 					   the child as a deadline does; NULL:
 					   never */
+	/*
+	 * Optional: called once per child, in the calling thread, as soon as
+	 * it has ended and its output is all read (or it could not start),
+	 * while the others may still run; res is complete.  It may take
+	 * res->out and res->err (leaving NULL); the caller still releases
+	 * res.  For callers that report each as it finishes.
+	 */
+	void		(*done)(struct proc_result *res, void *arg);
+	void		*done_arg;
 };
 
 struct proc_result {

@@ -15,6 +15,7 @@
 #include "paths.h"
 #include "proc.h"
 #include "tools.h"
+#include "utf8.h"
 
 /*
  * The built-in manifest, one tool per string (each under the 4095 bytes
@@ -247,6 +248,7 @@ load_tool(struct toolset *ts, const json_t *o, const char *where,
 	char serr[256];
 	size_t i, n;
 	long long secs, rows, bytes, cell;
+	int inherit;
 
 	memset(&t, 0, sizeof(t));
 	if (!json_is_object(o)) {
@@ -281,12 +283,18 @@ load_tool(struct toolset *ts, const json_t *o, const char *where,
 		return -1;
 	}
 	argv = json_object_get(o, "argv");
+	/* Without argv, an override keeps the program (to change only its
+	 * timeout or bounds). */
+	inherit = argv == NULL && prev != NULL;
 	n = json_is_array(argv) ? json_array_size(argv) : 0;
 	for (i = 0; i < n; i++)
 		if (!json_is_string(json_array_get(argv, i)))
 			break;
-	if (n == 0 || i < n || json_string_value(json_array_get(argv, 0))[0]
-	    == '\0') {
+	if (inherit)
+		for (n = 0; prev->argv[n] != NULL; n++)
+			;
+	else if (n == 0 || i < n ||
+	    json_string_value(json_array_get(argv, 0))[0] == '\0') {
 		seterr(err, errsz, "%s.argv: expected a non-empty array of "
 		    "strings", where);
 		return -1;
@@ -327,9 +335,11 @@ load_tool(struct toolset *ts, const json_t *o, const char *where,
 	    t.argv == NULL)
 		goto nomem;
 	for (i = 0; i < n; i++) {
-		const char *a = json_string_value(json_array_get(argv, i));
+		const char *a = inherit ? prev->argv[i] :
+		    json_string_value(json_array_get(argv, i));
 
-		t.argv[i] = i == 0 ? resolve_argv0(a, base_dir) : strdup(a);
+		t.argv[i] = i == 0 && !inherit ? resolve_argv0(a, base_dir) :
+		    strdup(a);
 		if (t.argv[i] == NULL)
 			goto nomem;
 	}
@@ -527,7 +537,8 @@ tail_text(const char *s, size_t len, size_t max, struct buf *b)
 		if (start == len)
 			start = len - max;
 	}
-	buf_add(b, s + start, len - start);
+	/* stderr may hold anything; the message must be text. */
+	utf8_add_clean(b, s + start, len - start);
 }
 
 /* The message of a {"error": ...} object on stdout, if that is what the
@@ -609,12 +620,57 @@ interpret(struct tool_run *r, const struct proc_result *res, long timeout_ms)
 	buf_release(&b);
 }
 
+/* What one run's child left, moved into the run and judged. */
+struct take {
+	struct tool_run	*run;
+	long		 timeout_ms;
+	int		 taken;
+	int		 failed;	/* out of memory */
+};
+
+static void
+take(struct proc_result *res, void *arg)
+{
+	struct take *t = arg;
+	struct tool_run *r = t->run;
+
+	if (t->taken)
+		return;
+	t->taken = 1;
+	r->status = res->status;
+	r->timed_out = res->timed_out;
+	r->cancelled = res->cancelled;
+	r->elapsed_ms = res->elapsed_ms;
+	r->out = res->out;
+	r->out_len = res->out_len;
+	r->out_truncated = res->out_truncated;
+	r->err = res->err;
+	r->err_len = res->err_len;
+	res->out = res->err = NULL;
+	if (r->out == NULL) {
+		r->out = calloc(1, 1);
+		r->out_len = 0;
+	}
+	if (r->err == NULL) {
+		r->err = calloc(1, 1);
+		r->err_len = 0;
+	}
+	if (r->out == NULL || r->err == NULL) {
+		t->failed = 1;
+		return;
+	}
+	interpret(r, res, t->timeout_ms);
+	if (r->done != NULL)
+		r->done(r, r->done_arg);
+}
+
 int
 tools_run_many(struct tool_run *runs, size_t n)
 {
 	struct proc_spec *specs;
 	struct proc_result *res;
 	char **inputs;
+	struct take *takes;
 	size_t i;
 	int rc = 0;
 
@@ -623,7 +679,8 @@ tools_run_many(struct tool_run *runs, size_t n)
 	specs = calloc(n, sizeof(*specs));
 	res = calloc(n, sizeof(*res));
 	inputs = calloc(n, sizeof(*inputs));
-	if (specs == NULL || res == NULL || inputs == NULL) {
+	takes = calloc(n, sizeof(*takes));
+	if (specs == NULL || res == NULL || inputs == NULL || takes == NULL) {
 		rc = -1;
 		goto out;
 	}
@@ -644,34 +701,18 @@ tools_run_many(struct tool_run *runs, size_t n)
 		specs[i].timeout_ms = runs[i].timeout_ms > 0 ?
 		    runs[i].timeout_ms : runs[i].tool->timeout_ms;
 		specs[i].cancel = runs[i].cancel;
+		takes[i].run = &runs[i];
+		takes[i].timeout_ms = specs[i].timeout_ms;
+		specs[i].done = take;
+		specs[i].done_arg = &takes[i];
 	}
-	/* A child that cannot start is reported in its own result. */
+	/* A child that cannot start is reported in its own result; each
+	 * is taken (and the caller told) as soon as it ends. */
 	(void)proc_run_many(specs, n, res);
 	for (i = 0; i < n; i++) {
-		struct tool_run *r = &runs[i];
-
-		r->status = res[i].status;
-		r->timed_out = res[i].timed_out;
-		r->cancelled = res[i].cancelled;
-		r->elapsed_ms = res[i].elapsed_ms;
-		r->out = res[i].out;
-		r->out_len = res[i].out_len;
-		r->out_truncated = res[i].out_truncated;
-		r->err = res[i].err;
-		r->err_len = res[i].err_len;
-		res[i].out = res[i].err = NULL;
-		if (r->out == NULL) {
-			r->out = calloc(1, 1);
-			r->out_len = 0;
-		}
-		if (r->err == NULL) {
-			r->err = calloc(1, 1);
-			r->err_len = 0;
-		}
-		if (r->out == NULL || r->err == NULL)
+		take(&res[i], &takes[i]);
+		if (takes[i].failed)
 			rc = -1;
-		else
-			interpret(r, &res[i], specs[i].timeout_ms);
 		proc_result_release(&res[i]);
 	}
 out:
@@ -680,6 +721,7 @@ out:
 			free(inputs[i]);
 	free(inputs);
 	free(specs);
+	free(takes);
 	free(res);
 	return rc;
 }

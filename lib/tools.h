@@ -122,6 +122,11 @@ struct tool_run {
 	const json_t	*input;		/* borrowed; validated */
 	long		 timeout_ms;	/* 0: the tool's own */
 	const atomic_int *cancel;	/* nonzero stops it; NULL: never */
+	/* Optional: called as soon as this run has ended and its fields
+	 * below are filled, while others may still run (progress as it
+	 * happens).  In the calling thread. */
+	void		(*done)(struct tool_run *r, void *arg);
+	void		*done_arg;
 
 	int		 status;	/* exit status, 128 + signal, -1 */
 	int		 timed_out;
@@ -153,6 +158,8 @@ void	 tool_run_release(struct tool_run *r);
  * JSON output keeps its shape: a KQL result keeps its first rows and says
  * how many were left out, NDJSON keeps its first records, long strings are
  * cut with "…[N more bytes]".  *truncated says whether anything was cut.
+ * The result is valid UTF-8 without NULs: a NUL or an invalid byte in text
+ * output becomes U+FFFD.
  */
 char	*tools_bound(const char *out, size_t len,
 	    const struct tool_bounds *b, int *truncated);

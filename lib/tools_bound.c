@@ -13,6 +13,7 @@
 #include "jsonx.h"
 #include "ndjson.h"
 #include "tools.h"
+#include "utf8.h"
 
 #define ELLIPSIS "\xe2\x80\xa6"
 
@@ -311,8 +312,16 @@ tools_bound_summary(const char *out, size_t len, const struct tool_bounds *bd,
 			s = bound_records(list, bd, truncated);
 	}
 	json_decref(list);
-	if (s == NULL)
-		s = bound_text(out, len, bd, truncated);
+	if (s == NULL) {
+		/* Text reaches the model as valid UTF-8 without NULs: a NUL
+		 * would end it early and one bad byte would make the whole
+		 * request unsendable.  Each becomes U+FFFD, so nothing is
+		 * lost without a mark. */
+		buf_init(&b);
+		if (utf8_add_clean(&b, out, len) == 0)
+			s = bound_text(buf_str(&b), b.len, bd, truncated);
+		buf_release(&b);
+	}
 	if (s == NULL)
 		return NULL;
 	/* Whatever the shape, never more than max_bytes (and a marker). */

@@ -2,6 +2,7 @@
  * utf8: a strict decoder following the Unicode table of well-formed byte
  * sequences (Table 3-7): the second byte's range depends on the first.
  */
+#include "buf.h"
 #include "utf8.h"
 
 size_t
@@ -46,4 +47,24 @@ utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
 	}
 	*cp = v;
 	return len;
+}
+
+int
+utf8_add_clean(struct buf *b, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, start = 0, n;
+
+	while (i < len) {
+		if (p[i] != 0 && (n = utf8_decode(p + i, len - i, NULL)) > 0) {
+			i += n;
+			continue;
+		}
+		/* A run of good bytes at once, then the mark. */
+		buf_add(b, s + start, i - start);
+		buf_adds(b, "\xef\xbf\xbd");
+		start = ++i;
+	}
+	buf_add(b, s + start, len - start);
+	return buf_failed(b) ? -1 : 0;
 }

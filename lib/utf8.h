@@ -17,4 +17,14 @@
  */
 size_t	 utf8_decode(const unsigned char *p, size_t n, uint32_t *cp);
 
+struct buf;
+
+/*
+ * Appends the len bytes at s to b as text that is valid UTF-8 and holds no
+ * NUL: every NUL and every byte of an invalid sequence becomes U+FFFD, so
+ * nothing is cut short or lost without a mark.  Returns 0, or -1 when
+ * memory ran out (b latches the failure).
+ */
+int	 utf8_add_clean(struct buf *b, const char *s, size_t len);
+
 #endif

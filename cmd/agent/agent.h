@@ -72,6 +72,7 @@ struct session {
 	long long	 started_ms;	/* monotonic */
 	long long	 soft_deadline_ms;	/* ask for the brief */
 	long long	 hard_deadline_ms;
+	long long	 tool_deadline_ms;	/* no tool runs past it */
 	long		 next_call;	/* for playbook call ids */
 	long long	 request_bytes;	/* sent to the model */
 };

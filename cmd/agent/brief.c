@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "agent.h"
 #include "buf.h"
@@ -269,6 +270,44 @@ usage_add_turn(struct session *s, const struct model_usage *u,
 	json_array_append_new(s->per_turn, t);
 }
 
+/* Whether the incident or one of its alerts is tagged with technique id. */
+static int
+tagged(const json_t *inc, const char *id)
+{
+	const json_t *alerts = json_object_get(inc, "alerts"), *list;
+	size_t i, k;
+
+	for (k = 0; k <= json_array_size(alerts); k++) {
+		list = json_object_get(k == 0 ? inc :
+		    json_array_get(alerts, k - 1), "techniques");
+		for (i = 0; i < json_array_size(list); i++)
+			if (json_is_string(json_array_get(list, i)) &&
+			    strcasecmp(json_string_value(json_array_get(list,
+			    i)), id) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+/* attack[].source says who tagged a technique: that is a fact about the
+ * incident, so it is read from the incident, never taken from the model. */
+static void
+set_sources(json_t *brief, const json_t *inc)
+{
+	json_t *attack = json_object_get(brief, "attack"), *a;
+	const char *id;
+	size_t i;
+
+	for (i = 0; i < json_array_size(attack); i++) {
+		a = json_array_get(attack, i);
+		id = jx_str(a, "technique_id");
+		if (!json_is_object(a) || id == NULL)
+			continue;
+		json_object_set_new(a, "source", json_string(tagged(inc, id) ?
+		    "sentinel" : "observed"));
+	}
+}
+
 void
 brief_finish(struct session *s, json_t *brief, const char *path,
     const char *fallback_reason)
@@ -292,6 +331,7 @@ brief_finish(struct session *s, json_t *brief, const char *path,
 		    "deterministic playbook: its verdict comes from fixed "
 		    "rules and cannot weigh intent");
 	json_object_set_new(brief, "made_by", made_by);
+	set_sources(brief, inc);
 	json_object_set(brief, "enrichments", s->enrichments);
 	json_object_set(brief, "techniques", s->techniques);
 	json_object_set_new(brief, "usage", usage_object(s));

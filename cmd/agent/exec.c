@@ -158,22 +158,160 @@ tool_names(const struct toolset *ts)
 	return buf_steal(&b);
 }
 
+/* One call's outcome, made as soon as it is known (progress as it
+ * happens); the records follow later, in the order of the calls. */
+struct outcome {
+	struct session	*s;
+	struct call	*c;
+	struct tool_run	*r;		/* NULL: nothing ran */
+	char		 summary[160];
+	int		 truncated;
+	int		 told;		/* the progress line was written */
+	long long	 start_ms;	/* monotonic */
+	long long	 end_ms;
+};
+
+/* A call that ran: what the model is shown, from its output. */
+static void
+judge_run(struct outcome *o)
+{
+	struct call *c = o->c;
+	struct tool_run *r = o->r;
+	const struct tool *t = r->tool;
+
+	if (r->is_error) {
+		c->is_error = 1;
+		c->content = strdup(r->message != NULL ? r->message :
+		    "failed");
+		tools_summarise(r, o->summary, sizeof(o->summary));
+	} else {
+		struct buf b;
+		char *bounded = tools_bound_summary(r->out, r->out_len,
+		    &t->bounds, &o->truncated, o->summary,
+		    sizeof(o->summary));
+
+		buf_init(&b);
+		buf_adds(&b, bounded != NULL ? bounded :
+		    "(output lost: out of memory)");
+		if (r->message != NULL)
+			buf_printf(&b, "\nnote: %s", r->message);
+		c->content = buf_failed(&b) ? NULL : buf_steal(&b);
+		buf_release(&b);
+		free(bounded);
+		collect_records(o->s, r->out, r->out_len);
+	}
+	c->out = r->out;
+	c->out_len = r->out_len;
+	r->out = NULL;
+}
+
+/* The progress line of a finished call. */
+static void
+tell(struct outcome *o)
+{
+	char args[96];
+
+	if (o->told)
+		return;
+	o->told = 1;
+	if (o->c->content == NULL) {
+		o->c->content = strdup("(no output)");
+		o->c->is_error = 1;
+	}
+	if (o->summary[0] == '\0') {
+		snprintf(o->summary, sizeof(o->summary), "error: %s",
+		    o->c->content != NULL ? o->c->content : "failed");
+		o->summary[sizeof(o->summary) - 1] = '\0';
+		if (strlen(o->summary) > 100)
+			strcpy(o->summary + 97, "...");
+	}
+	short_args(o->c->input, args, sizeof(args));
+	say(o->s->ag, "%-22s %s (%ld ms): %s", o->c->name, args,
+	    o->r != NULL ? o->r->elapsed_ms : 0L, o->summary);
+}
+
+/* tools_run_many's hook: a call has just ended. */
+static void
+run_done(struct tool_run *r, void *arg)
+{
+	struct outcome *o = arg;
+
+	o->end_ms = now_ms();
+	o->start_ms = o->end_ms - r->elapsed_ms;
+	if (r->out != NULL)
+		judge_run(o);
+	tell(o);
+}
+
+/* The tool_call record and the transcript entry of a call. */
+static void
+record(struct session *s, long turn, struct outcome *o)
+{
+	struct call *c = o->c;
+	struct tool_run *r = o->r;
+	json_t *rec;
+
+	s->tool_calls++;
+	rec = json_pack("{s:s,s:I,s:s,s:s}", "type", "tool_call",
+	    "turn", (json_int_t)turn, "call_id", c->id, "tool",
+	    c->name);
+	json_object_set(rec, "input", c->input != NULL ?
+	    (json_t *)c->input : json_null());
+	json_object_set_new(rec, "is_error",
+	    json_boolean(c->is_error));
+	json_object_set_new(rec, "exit_status", r != NULL &&
+	    r->status >= 0 ? json_integer(r->status) : json_null());
+	json_object_set_new(rec, "started_ms", json_integer(
+	    o->start_ms - s->started_ms));
+	json_object_set_new(rec, "duration_ms",
+	    json_integer(r != NULL ? r->elapsed_ms : 0));
+	json_object_set_new(rec, "summary", jx_string_lossy(o->summary,
+	    strlen(o->summary)));
+	json_object_set_new(rec, "output", jx_string_lossy(c->content,
+	    strlen(c->content)));
+	json_object_set_new(rec, "output_bytes",
+	    json_integer(r != NULL ? (json_int_t)c->out_len : 0));
+	json_object_set_new(rec, "truncated", json_boolean(o->truncated));
+	emit(rec);
+	json_decref(rec);
+	/* The transcript keeps everything, whole. */
+	rec = json_pack("{s:I,s:s,s:s}", "turn", (json_int_t)turn,
+	    "call_id", c->id, "tool", c->name);
+	json_object_set(rec, "input", c->input != NULL ?
+	    (json_t *)c->input : json_null());
+	json_object_set_new(rec, "is_error",
+	    json_boolean(c->is_error));
+	if (r != NULL) {
+		json_object_set_new(rec, "exit_status",
+		    json_integer(r->status));
+		json_object_set_new(rec, "duration_ms",
+		    json_integer(r->elapsed_ms));
+		json_object_set_new(rec, "stdout", jx_string_lossy(
+		    c->out != NULL ? c->out : "", c->out_len));
+		json_object_set_new(rec, "stderr", jx_string_lossy(
+		    r->err != NULL ? r->err : "", r->err_len));
+	}
+	json_object_set_new(rec, "result", jx_string_lossy(c->content,
+	    strlen(c->content)));
+	transcript_write(s->ag, "tool_result", rec);
+}
+
 void
 exec_calls(struct session *s, long turn, struct call *calls, size_t n)
 {
 	struct agent *ag = s->ag;
 	struct tool_run *runs;
-	size_t *which, nrun = 0, i;
+	struct outcome *outs;
+	size_t nrun = 0, i;
 	const struct tool *t;
-	char err[512], summary[160], args[96];
+	char err[512];
 	long long left;
-	json_t *rec;
 
 	runs = calloc(n > 0 ? n : 1, sizeof(*runs));
-	which = calloc(n > 0 ? n : 1, sizeof(*which));
-	if (runs == NULL || which == NULL) {
+	outs = calloc(n > 0 ? n : 1, sizeof(*outs));
+	if (runs == NULL || outs == NULL) {
 		free(runs);
-		free(which);
+		free(outs);
 		for (i = 0; i < n; i++) {
 			calls[i].content = strdup("out of memory");
 			calls[i].is_error = 1;
@@ -183,6 +321,9 @@ exec_calls(struct session *s, long turn, struct call *calls, size_t n)
 	for (i = 0; i < n; i++) {
 		struct call *c = &calls[i];
 
+		outs[i].s = s;
+		outs[i].c = c;
+		outs[i].start_ms = outs[i].end_ms = now_ms();
 		t = toolset_find(&ag->tools, c->name);
 		c->is_error = 1;
 		if (c->reject != NULL) {
@@ -210,119 +351,43 @@ exec_calls(struct session *s, long turn, struct call *calls, size_t n)
 			c->is_error = 0;
 			runs[nrun].tool = t;
 			runs[nrun].input = c->input;
-			/* No tool outlives the investigation's deadline. */
-			left = s->hard_deadline_ms - now_ms();
+			/* No tool outlives its share of the time. */
+			left = s->tool_deadline_ms - now_ms();
 			runs[nrun].timeout_ms = left < t->timeout_ms ?
 			    (left > 1000 ? (long)left : 1000) : t->timeout_ms;
-			which[nrun++] = i;
+			runs[nrun].done = run_done;
+			runs[nrun].done_arg = &outs[i];
+			outs[i].r = &runs[nrun++];
 		}
+		/* A call refused before it ran has ended already. */
+		if (outs[i].r == NULL)
+			tell(&outs[i]);
 	}
+	/* Progress lines come from run_done as each call ends. */
 	if (nrun > 0 && tools_run_many(runs, nrun) == -1)
 		say(ag, "warning: out of memory running tools");
-	/* Each call's outcome, in the order the model asked. */
 	for (i = 0; i < n; i++) {
-		struct call *c = &calls[i];
-		struct tool_run *r = NULL;
-		size_t k;
-		int truncated = 0;
+		struct outcome *o = &outs[i];
 
-		for (k = 0; k < nrun; k++)
-			if (which[k] == i)
-				r = &runs[k];
-		t = toolset_find(&ag->tools, c->name);
-		if (r != NULL && r->out != NULL) {
-			if (r->is_error) {
-				c->is_error = 1;
-				c->content = strdup(r->message != NULL ?
-				    r->message : "failed");
-			} else {
-				struct buf b;
-				char *bounded = tools_bound_summary(r->out,
-				    r->out_len, &t->bounds, &truncated,
-				    summary, sizeof(summary));
-
-				buf_init(&b);
-				buf_adds(&b, bounded != NULL ? bounded :
-				    "(output lost: out of memory)");
-				if (r->message != NULL)
-					buf_printf(&b, "\nnote: %s",
-					    r->message);
-				c->content = buf_failed(&b) ? NULL :
-				    buf_steal(&b);
-				buf_release(&b);
-				free(bounded);
-				collect_records(s, r->out, r->out_len);
-			}
-			if (r->is_error)
-				tools_summarise(r, summary, sizeof(summary));
-			c->out = r->out;
-			c->out_len = r->out_len;
-			r->out = NULL;
-		} else {
-			if (r != NULL) {
-				c->is_error = 1;
-				c->content = strdup("the tool could not be "
+		if (o->r != NULL && !o->told) {
+			/* Never told: it could not be run at all. */
+			o->c->is_error = 1;
+			if (o->r->out != NULL)
+				judge_run(o);
+			else
+				o->c->content = strdup("the tool could not be "
 				    "run: out of memory");
-			}
-			snprintf(summary, sizeof(summary), "error: %s",
-			    c->content != NULL ? c->content : "failed");
-			summary[sizeof(summary) - 1] = '\0';
-			if (strlen(summary) > 100)
-				strcpy(summary + 97, "...");
+			tell(o);
 		}
-		if (c->content == NULL) {
-			c->content = strdup("(no output)");
-			c->is_error = 1;
-		}
-		s->tool_calls++;
-		rec = json_pack("{s:s,s:I,s:s,s:s}", "type", "tool_call",
-		    "turn", (json_int_t)turn, "call_id", c->id, "tool",
-		    c->name);
-		json_object_set(rec, "input", c->input != NULL ?
-		    (json_t *)c->input : json_null());
-		json_object_set_new(rec, "is_error",
-		    json_boolean(c->is_error));
-		json_object_set_new(rec, "exit_status", r != NULL &&
-		    r->status >= 0 ? json_integer(r->status) : json_null());
-		json_object_set_new(rec, "duration_ms",
-		    json_integer(r != NULL ? r->elapsed_ms : 0));
-		json_object_set_new(rec, "summary", jx_string_lossy(summary,
-		    strlen(summary)));
-		json_object_set_new(rec, "output", jx_string_lossy(c->content,
-		    strlen(c->content)));
-		json_object_set_new(rec, "output_bytes",
-		    json_integer(r != NULL ? (json_int_t)c->out_len : 0));
-		json_object_set_new(rec, "truncated", json_boolean(truncated));
-		emit(rec);
-		json_decref(rec);
-		short_args(c->input, args, sizeof(args));
-		say(ag, "%-22s %s (%ld ms): %s", c->name, args,
-		    r != NULL ? r->elapsed_ms : 0L, summary);
-		/* The transcript keeps everything, whole. */
-		rec = json_pack("{s:I,s:s,s:s}", "turn", (json_int_t)turn,
-		    "call_id", c->id, "tool", c->name);
-		json_object_set(rec, "input", c->input != NULL ?
-		    (json_t *)c->input : json_null());
-		json_object_set_new(rec, "is_error",
-		    json_boolean(c->is_error));
-		if (r != NULL) {
-			json_object_set_new(rec, "exit_status",
-			    json_integer(r->status));
-			json_object_set_new(rec, "duration_ms",
-			    json_integer(r->elapsed_ms));
-			json_object_set_new(rec, "stdout", jx_string_lossy(
-			    c->out != NULL ? c->out : "", c->out_len));
-			json_object_set_new(rec, "stderr", jx_string_lossy(
-			    r->err != NULL ? r->err : "", r->err_len));
-		}
-		json_object_set_new(rec, "result", jx_string_lossy(c->content,
-		    strlen(c->content)));
-		transcript_write(ag, "tool_result", rec);
 	}
+	/* The records, in the order the model asked: a transcript and a
+	 * record stream that read the same on every run. */
+	for (i = 0; i < n; i++)
+		record(s, turn, &outs[i]);
 	for (i = 0; i < nrun; i++)
 		tool_run_release(&runs[i]);
 	free(runs);
-	free(which);
+	free(outs);
 }
 
 void

@@ -257,6 +257,10 @@ investigate(struct agent *ag, struct job *job)
 	s.hard_deadline_ms = s.started_ms + t;
 	s.soft_deadline_ms = s.hard_deadline_ms - (t / 4 < 120000 ? t / 4 :
 	    120000);
+	/* With a model, tools stop where the brief is asked for: the
+	 * rest of the time is the model's, to write it. */
+	s.tool_deadline_ms = strcmp(ag->provider, "none") == 0 ?
+	    s.hard_deadline_ms : s.soft_deadline_ms;
 	if (strcmp(ag->provider, "none") == 0) {
 		brief = playbook_run(&s);
 		if (brief != NULL)
@@ -346,6 +350,10 @@ main(int argc, char *argv[])
 			provider = optarg;
 			break;
 		case 'm':
+			/* An empty name would only earn a 400 and a quiet
+			 * fall back to the playbook. */
+			if (optarg[0] == '\0')
+				cli_die(EXIT_USAGE, "-m: expected a model name");
 			model = optarg;
 			break;
 		case OPT_TOOLS:

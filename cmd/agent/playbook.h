@@ -7,20 +7,23 @@
 
 #include <jansson.h>
 
+#include "incident.h"
+
 struct buf;
 
+/* The bits are lib/incident_flags.c's, the one command-line matcher. */
 enum rule_bit {
-	R_CRADLE		= 1 << 0,
-	R_CERTUTIL_DL		= 1 << 1,
-	R_CERTUTIL_DECODE	= 1 << 2,
-	R_BITSADMIN		= 1 << 3,
-	R_ENCODED		= 1 << 4,
-	R_BYPASS		= 1 << 5,
-	R_HIDDEN		= 1 << 6,
-	R_MSHTA			= 1 << 7,
-	R_REGSVR32		= 1 << 8,
-	R_RUNDLL32		= 1 << 9,
-	R_RUNS_DOWNLOAD		= 1 << 10
+	R_CRADLE		= INCIDENT_CMD_CRADLE,
+	R_CERTUTIL_DL		= INCIDENT_CMD_CERTUTIL_DL,
+	R_CERTUTIL_DECODE	= INCIDENT_CMD_CERTUTIL_DECODE,
+	R_BITSADMIN		= INCIDENT_CMD_BITSADMIN,
+	R_ENCODED		= INCIDENT_CMD_ENCODED,
+	R_BYPASS		= INCIDENT_CMD_BYPASS,
+	R_HIDDEN		= INCIDENT_CMD_HIDDEN,
+	R_MSHTA			= INCIDENT_CMD_MSHTA,
+	R_REGSVR32		= INCIDENT_CMD_REGSVR32,
+	R_RUNDLL32		= INCIDENT_CMD_RUNDLL32,
+	R_RUNS_DOWNLOAD		= INCIDENT_CMD_RUNS_DOWNLOAD
 };
 
 struct rule {

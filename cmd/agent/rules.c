@@ -1,12 +1,10 @@
 /*
  * rules: the playbook's documented rules on command lines.  Each rule
  * names what it saw in words an analyst uses and, where one fits, the
- * ATT&CK technique.  Matching is on the lower-cased command line: plain
- * substrings for tool names and cradles, tokens for PowerShell's
- * abbreviable switches (-enc, -ep bypass, -w hidden), so "-e" alone or a
- * path that happens to contain "bypass" does not fire.
+ * ATT&CK technique.  The matching itself is incident_cmdline_match
+ * (lib/incident_flags.c), shared with the incident's entity flags, so the
+ * two can never drift apart; tests/unit/test_rules.c holds its table.
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,135 +44,13 @@ const struct rule rules[] = {
 	{ 0, NULL, NULL, NULL, NULL, NULL }
 };
 
-static const char *const cradles[] = {
-	"invoke-webrequest", "iwr ", "invoke-restmethod", "irm ",
-	"downloadstring", "downloadfile", "downloaddata", "net.webclient",
-	"start-bitstransfer", "wget http", "wget.exe http", "curl http",
-	"curl.exe http", "msxml2.xmlhttp", "winhttp.winhttprequest", NULL
-};
-
-static char *
-lower(const char *s)
-{
-	char *l = strdup(s != NULL ? s : "");
-	char *p;
-
-	if (l != NULL)
-		for (p = l; *p != '\0'; p++)
-			*p = (char)tolower((unsigned char)*p);
-	return l;
-}
-
-static int
-has(const char *hay, const char *needle)
-{
-	return strstr(hay, needle) != NULL;
-}
-
-/* Whether tok (no leading dash or slash) abbreviates word, with at
- * least min characters, as PowerShell accepts. */
-static int
-abbrev(const char *tok, size_t len, const char *word, size_t min)
-{
-	return len >= min && len <= strlen(word) &&
-	    strncmp(tok, word, len) == 0;
-}
-
-/* Splits a lower-cased command line into tokens (quotes dropped). */
-static size_t
-tokens(char *s, char **tok, size_t max)
-{
-	size_t n = 0;
-	char *p = s;
-
-	while (*p != '\0' && n < max) {
-		while (*p == ' ' || *p == '\t' || *p == '"' || *p == '\'')
-			p++;
-		if (*p == '\0')
-			break;
-		tok[n++] = p;
-		while (*p != '\0' && *p != ' ' && *p != '\t' && *p != '"' &&
-		    *p != '\'')
-			p++;
-		if (*p != '\0')
-			*p++ = '\0';
-	}
-	return n;
-}
-
-static int
-is_powershell(const char *image_l, const char *cmd_l)
-{
-	return has(image_l, "powershell") || has(image_l, "pwsh") ||
-	    (image_l[0] == '\0' && (has(cmd_l, "powershell") ||
-	    has(cmd_l, "pwsh")));
-}
-
 unsigned
 rules_eval(const char *image, const char *cmd)
 {
-	char *img = lower(image), *c = lower(cmd), *copy, *tok[256];
-	unsigned hits = 0;
-	size_t i, n;
-	const char *const *cr;
-
-	if (img == NULL || c == NULL) {
-		free(img);
-		free(c);
-		return 0;
-	}
-	for (cr = cradles; *cr != NULL; cr++)
-		if (has(c, *cr))
-			hits |= R_CRADLE;
-	if (has(c, "certutil") && (has(c, "urlcache") || has(c, "verifyctl")))
-		hits |= R_CERTUTIL_DL;
-	if (has(c, "certutil") && (has(c, "-decode") || has(c, "/decode")))
-		hits |= R_CERTUTIL_DECODE;
-	if (has(c, "bitsadmin") && (has(c, "/transfer") || has(c,
-	    "/addfile") || has(c, "/download")))
-		hits |= R_BITSADMIN;
-	if (has(c, "mshta") && (has(c, "http") || has(c, "javascript:") ||
-	    has(c, "vbscript:")))
-		hits |= R_MSHTA;
-	if (has(c, "regsvr32") && (has(c, "/i:http") || has(c, "-i:http") ||
-	    has(c, "scrobj")))
-		hits |= R_REGSVR32;
-	if (has(c, "rundll32") && (has(c, "javascript:") || has(c,
-	    "mshtml,runhtmlapplication")))
-		hits |= R_RUNDLL32;
-	if (is_powershell(img, c)) {
-		copy = strdup(c);
-		n = copy != NULL ? tokens(copy, tok, 256) : 0;
-		for (i = 0; i < n; i++) {
-			const char *t = tok[i];
-			size_t len;
-
-			if (t[0] != '-' && t[0] != '/')
-				continue;
-			t++;
-			len = strlen(t);
-			if (((len == 2 && strcmp(t, "ec") == 0) ||
-			    abbrev(t, len, "encodedcommand", 1)) &&
-			    i + 1 < n && strlen(tok[i + 1]) >= 16)
-				hits |= R_ENCODED;
-			if ((abbrev(t, len, "executionpolicy", 2) ||
-			    strcmp(t, "ep") == 0) && i + 1 < n &&
-			    (strcmp(tok[i + 1], "bypass") == 0 ||
-			    strcmp(tok[i + 1], "unrestricted") == 0))
-				hits |= R_BYPASS;
-			if (abbrev(t, len, "windowstyle", 1) && i + 1 < n &&
-			    strncmp(tok[i + 1], "hid", 3) == 0)
-				hits |= R_HIDDEN;
-		}
-		free(copy);
-	}
-	if ((hits & (R_CRADLE | R_CERTUTIL_DL | R_BITSADMIN)) &&
-	    (has(c, "start-process") || has(c, "invoke-item") ||
-	    has(c, "& ") || has(c, "saps ")) && has(c, ".exe"))
-		hits |= R_RUNS_DOWNLOAD;
-	free(img);
-	free(c);
-	return hits;
+	/* The incident's flags come from the same matcher, so the brief
+	 * and the incident never disagree about a command line. */
+	return incident_cmdline_match(cmd, image) &
+	    ~(unsigned)INCIDENT_CMD_REMOTE_PROGRAM;
 }
 
 void

@@ -116,9 +116,9 @@ send_turn(struct loop *L, struct model_reply *r)
 	struct http_request hr;
 	struct http_response res;
 	struct model_error me;
-	const char *headers[5], *rid;
+	const char *headers[5], *rid, *why;
+	size_t whylen;
 	char *body, err[512];
-	long long left;
 	long turn, elapsed;
 	size_t nh = 0;
 	int rc;
@@ -149,9 +149,10 @@ send_turn(struct loop *L, struct model_reply *r)
 	hr.headers = headers;
 	hr.body = body;
 	hr.body_len = strlen(body);
-	left = s->hard_deadline_ms - now_ms();
-	hr.timeout_ms = left < ag->client.timeout_ms ?
-	    (left > 1000 ? (long)left : 1000) : ag->client.timeout_ms;
+	/* No request outlives the investigation: lib/http caps each
+	 * attempt and every retry wait at the deadline. */
+	hr.timeout_ms = ag->client.timeout_ms;
+	hr.deadline_ms = (long)s->hard_deadline_ms;
 	turn = s->turns + 1;
 	s->request_bytes += (long long)hr.body_len;
 	{
@@ -185,12 +186,21 @@ send_turn(struct loop *L, struct model_reply *r)
 	}
 	if (res.status != 200) {
 		model_parse_error(res.status, res.body, res.len, &me);
+		/* Why retries stopped: "(gave up after 4 attempts)", "(not
+		 * retried: ... deadline ...)". */
+		why = strstr(res.error, " (");
+		whylen = why != NULL ? strlen(why) : 0;
+		if (whylen < 3 || why[whylen - 1] != ')')
+			why = NULL;
+		whylen = why != NULL ? whylen - 3 : 0;
 		stop(L, res.status == 401 || res.status == 403 ? "auth" :
-		    "upstream", "the model API answered HTTP %ld%s%s%s%s%s%s%s",
+		    "upstream", "the model API answered HTTP %ld%s%s%s%s%s%s%s"
+		    "%s%.*s",
 		    res.status, me.type[0] != '\0' ? " (" : "", me.type,
 		    me.type[0] != '\0' ? ")" : "", me.message[0] != '\0' ?
 		    ": " : "", me.message, rid != NULL ? "; request id " : "",
-		    rid != NULL ? rid : "");
+		    rid != NULL ? rid : "", why != NULL ? "; " : "",
+		    (int)whylen, why != NULL ? why + 2 : "");
 		http_response_release(&res);
 		return -1;
 	}
@@ -297,7 +307,8 @@ answer_calls(struct loop *L, const struct model_reply *r)
 	free(res);
 	free(errs);
 	if (rc == -1)
-		stop(L, "data", "out of memory");
+		stop(L, "data", "cannot add the tool results to the "
+		    "conversation: out of memory");
 	return rc;
 }
 

@@ -30,7 +30,7 @@ main(int argc, char *argv[])
 
 	log_init(argv[0]);
 	memset(&req, 0, sizeof(req));
-	while ((c = getopt(argc, argv, "H:d:X:m:a:t:SUn:")) != -1) {
+	while ((c = getopt(argc, argv, "H:d:X:m:a:t:D:SUn:")) != -1) {
 		switch (c) {
 		case 'H':
 			if (nh < 31)
@@ -51,6 +51,10 @@ main(int argc, char *argv[])
 			break;
 		case 't':
 			req.timeout_ms = atol(optarg);
+			break;
+		case 'D':
+			/* A deadline so many ms from now. */
+			req.deadline_ms = http_now_ms() + atol(optarg);
 			break;
 		case 'S':
 			req.flags |= HTTP_SECRET_BODY;

@@ -131,6 +131,19 @@ test_manifest(void)
 	    json_object_get(json_object_get(t->input_schema, "properties"),
 	    "ip") != NULL && t->bounds.max_rows == 10 &&
 	    t->timeout_ms == 120000, "the rest comes from the built-in");
+	m = J("[{\"name\":\"enrich_ip\",\"timeout\":7}]");
+	ok(toolset_load_json(&ts, m, "m", NULL, err, sizeof(err)) == 0,
+	    "an override may leave out argv (%s)", err);
+	json_decref(m);
+	t = toolset_find(&ts, "enrich_ip");
+	ok(t != NULL && strcmp(t->argv[0], "/bin/cat") == 0 &&
+	    t->argv[1] == NULL && t->timeout_ms == 7000,
+	    "and keeps the program it replaces");
+	m = J("[{\"name\":\"brand_new\",\"description\":\"x\","
+	    "\"input_schema\":{\"type\":\"object\"}}]");
+	ok(toolset_load_json(&ts, m, "m", NULL, err, sizeof(err)) == -1 &&
+	    strstr(err, "argv") != NULL, "a new tool still needs argv");
+	json_decref(m);
 	m = J("[{\"name\":\"brand_new\",\"argv\":[\"/bin/cat\"]}]");
 	ok(toolset_load_json(&ts, m, "m", NULL, err, sizeof(err)) == -1,
 	    "a new tool needs a description");
@@ -251,6 +264,17 @@ test_validate(void)
 	    "input.a: an integer is not an allowed type");
 }
 
+/* The order runs were told they ended in. */
+static size_t told[8], ntold;
+
+static void
+on_done(struct tool_run *r, void *arg)
+{
+	(void)arg;
+	if (ntold < 8)
+		told[ntold++] = (size_t)(r - (struct tool_run *)arg);
+}
+
 static void
 test_run(void)
 {
@@ -284,9 +308,13 @@ test_run(void)
 		tools[i].timeout_ms = 5000;
 		runs[i].tool = &tools[i];
 		runs[i].input = in;
+		runs[i].done = on_done;
+		runs[i].done_arg = runs;
 	}
 	runs[2].timeout_ms = 200;
 	ok(tools_run_many(runs, 5) == 0, "ran five at once");
+	is_int((long long)ntold, 5, "each told once");
+	is_int((long long)told[4], 2, "the slow one told last, as it ended");
 	is_int(runs[0].status, 0, "echo exits 0");
 	is_str(runs[0].out, "args:0\n{\"query\":\"it's \\\"quoted\\\"; rm -rf "
 	    "/\"}\n", "input is one JSON line on stdin; argv carries none "
@@ -415,6 +443,16 @@ test_bound(void)
 	free(big);
 	s = bound("", &b, &cut);
 	is_str(s, "", "empty output");
+	free(s);
+	/* Text that is not text: a NUL is marked, not an end; a byte that
+	 * is not UTF-8 is marked, so the request stays sendable. */
+	b.max_bytes = 4096;
+	s = tools_bound("ok start\0hidden\n", 16, &b, &cut);
+	is_str(s, "ok start\xef\xbf\xbdhidden\n", "NUL marked, rest kept");
+	ok(!cut, "not flagged as cut");
+	free(s);
+	s = tools_bound("caf\xe9\n", 5, &b, &cut);
+	is_str(s, "caf\xef\xbf\xbd\n", "Latin-1 byte marked");
 	free(s);
 	{
 		json_t *o = J("{\"a\":[\"0123456789abcdef\","
