@@ -662,7 +662,7 @@ settle(struct xfer *x, CURLcode code)
 		size_t n = strlen(res->error);
 
 		if (wait < 0)
-			wait = backoff_ms(x->attempt);
+			wait = http_backoff_ms(x->attempt);
 		if (now >= x->req->deadline_ms) {
 			retry = 0;
 			snprintf(res->error + n, sizeof(res->error) - n,
