@@ -507,8 +507,14 @@ run(const char *path, const char *query, size_t len, const char *handsql,
 	sqlite3_set_authorizer(db, authorize, &guard);
 	rc = sqlite3_prepare_v3(db, sql.sql, -1, 0, &st, &tail);
 	if (rc != SQLITE_OK) {
-		buf_printf(err, "cannot prepare the query: %s",
-		    sqlite3_errmsg(db));
+		/*
+		 * SQLite refused the translation: the query is beyond
+		 * what the local engine can run (too long, too deep, or
+		 * something the authorizer refuses), a query error.
+		 */
+		buf_printf(err, "the query is too large or complex for the "
+		    "local workspace (SQLite: %s)", sqlite3_errmsg(db));
+		status = KQL_EXEC_SYNTAX;
 		goto out;
 	}
 	/* One read-only statement, nothing after it. */

@@ -620,6 +620,95 @@ gen_arith(struct gen *g, struct kql_expr *e, struct sx *a, struct sx *b,
 	return out->sql == NULL ? -1 : 0;
 }
 
+/*
+ * An and/or chain, "a or b or c ...", parsed as a left-deep tree.  Made
+ * flat: compiled one level deep and written as "(a OR b OR c)", so that
+ * neither our depth limit nor SQLite's parser stack grows with its
+ * length.  Long chains are grouped by LOGIC_GROUP terms, a balanced tree
+ * whose height SQLite's expression-depth limit (1000) never reaches.
+ */
+#define LOGIC_GROUP	32
+
+static int
+gen_logic(struct gen *g, struct ectx *cx, struct kql_expr *e,
+    struct sx *out)
+{
+	struct kql_expr **stack = NULL, *n;
+	const char **terms = NULL, *op = e->op == KB_AND ? " AND " : " OR ";
+	size_t nstack = 0, nterms = 0, cap = 0, tcap = 0, i, j, k;
+	struct buf b;
+	struct sx v;
+	int rc = -1, is_const = 1, is_agg = 0;
+
+	buf_init(&b);
+	stack = malloc(sizeof(*stack) * (cap = 16));
+	if (stack == NULL)
+		goto oom;
+	stack[nstack++] = e;
+	while (nstack > 0) {
+		n = stack[--nstack];
+		if (n->kind == KX_BINARY && n->op == e->op) {
+			if (nstack + 2 > cap) {
+				struct kql_expr **ns = realloc(stack,
+				    sizeof(*stack) * (cap *= 2));
+
+				if (ns == NULL)
+					goto oom;
+				stack = ns;
+			}
+			/* b first: a comes off the stack first */
+			stack[nstack++] = n->b;
+			stack[nstack++] = n->a;
+			continue;
+		}
+		if (gen_expr(g, cx, n, &v) == -1)
+			goto out;
+		if (nterms == tcap) {
+			const char **nt = realloc(terms, sizeof(*terms) *
+			    (tcap = tcap ? tcap * 2 : 16));
+
+			if (nt == NULL)
+				goto oom;
+			terms = nt;
+		}
+		if ((terms[nterms++] = sx_bool(g, &v)) == NULL)
+			goto out;
+		is_const = is_const && v.is_const;
+		is_agg = is_agg || v.is_agg;
+	}
+	/* Join by groups until one term is left. */
+	while (nterms > 1) {
+		for (i = j = 0; i < nterms; i += LOGIC_GROUP, j++) {
+			buf_reset(&b);
+			buf_addc(&b, '(');
+			for (k = i; k < nterms && k < i + LOGIC_GROUP; k++) {
+				if (k > i)
+					buf_adds(&b, op);
+				buf_adds(&b, terms[k]);
+			}
+			buf_addc(&b, ')');
+			if (buf_failed(&b))
+				goto oom;
+			terms[j] = kql_arena_strndup(g->a, buf_str(&b), b.len);
+			if (terms[j] == NULL)
+				goto oom;
+		}
+		nterms = j;
+	}
+	sx_init(out, terms[0], KQL_T_BOOL);
+	out->is_const = is_const;
+	out->is_agg = is_agg;
+	rc = 0;
+	goto out;
+oom:
+	fail_oom(g);
+out:
+	buf_release(&b);
+	free(stack);
+	free(terms);
+	return rc;
+}
+
 static int
 gen_binary(struct gen *g, struct ectx *cx, struct kql_expr *e,
     struct sx *out)
@@ -627,6 +716,8 @@ gen_binary(struct gen *g, struct ectx *cx, struct kql_expr *e,
 	struct sx a, b;
 	const char *as, *bs;
 
+	if (e->op == KB_AND || e->op == KB_OR)
+		return gen_logic(g, cx, e, out);
 	if (gen_expr(g, cx, e->a, &a) == -1 || gen_expr(g, cx, e->b, &b) == -1)
 		return -1;
 	switch (e->op) {
@@ -643,11 +734,6 @@ gen_binary(struct gen *g, struct ectx *cx, struct kql_expr *e,
 	out->is_const = a.is_const && b.is_const;
 	out->is_agg = a.is_agg || b.is_agg;
 	switch (e->op) {
-	case KB_AND:
-	case KB_OR:
-		out->sql = gen_fmt(g, "(%s %s %s)", sx_bool(g, &a),
-		    e->op == KB_AND ? "AND" : "OR", sx_bool(g, &b));
-		break;
 	case KB_EQ:
 	case KB_NE:
 		if (coerce_pair(g, &a, &b) == -1)
@@ -747,6 +833,9 @@ tab_column(struct gen *g, struct kql_expr *e, struct scope *scope,
 	    gen_ident(g, r->cols[0].sqlname), r->from);
 }
 
+/* String literals in an in() list past which they go in as one JSON array. */
+#define IN_JSON_MIN	64
+
 static int
 gen_in(struct gen *g, struct ectx *cx, struct kql_expr *e, struct sx *out)
 {
@@ -754,7 +843,8 @@ gen_in(struct gen *g, struct ectx *cx, struct kql_expr *e, struct sx *out)
 	struct buf pieces, lits, json;
 	const char *lhs, *sub;
 	enum kql_type st;
-	size_t i, nlits = 0, njson = 0, npieces = 0;
+	size_t i, nlits = 0, njson = 0, npieces = 0, nstrs = 0, strcap = 0;
+	struct kql_param_value *strs = NULL;
 	int ci = e->op == KB_IN_CI || e->op == KB_NIN_CI;
 	int neg = e->op == KB_NIN || e->op == KB_NIN_CI;
 	int has = e->op == KB_HAS_ANY || e->op == KB_HAS_ALL;
@@ -840,25 +930,65 @@ gen_in(struct gen *g, struct ectx *cx, struct kql_expr *e, struct sx *out)
 		}
 		if (coerce_pair(g, &a, &v) == -1)
 			goto fail;
-		if (nlits++ > 0)
-			buf_adds(&lits, ", ");
-		if (ci && v.lit != NULL && !v.lit->lit_null &&
-		    is_stringish(v.type)) {
-			/* lower the literal now (ASCII, as SQLite's lower()) */
-			char *low = kql_arena_strndup(g->a, v.lit->sval,
+		if (v.lit != NULL && !v.lit->lit_null && is_stringish(v.type) &&
+		    (ci || is_stringish(a.type))) {
+			/* a string literal: kept aside, see below */
+			struct kql_param_value *p = kql_arena_push(g->a,
+			    (void **)&strs, &nstrs, &strcap, sizeof(*p));
+			char *s = kql_arena_strndup(g->a, v.lit->sval,
 			    v.lit->slen);
 			size_t k;
 
-			if (low == NULL)
+			if (p == NULL || s == NULL) {
+				fail_oom(g);
 				goto fail;
-			for (k = 0; k < v.lit->slen; k++)
-				if (low[k] >= 'A' && low[k] <= 'Z')
-					low[k] = (char)(low[k] - 'A' + 'a');
-			buf_adds(&lits, gen_param_text(g, low, v.lit->slen));
-		} else if (ci) {
+			}
+			/* lower the literal now (ASCII, as SQLite's lower()) */
+			for (k = 0; ci && k < v.lit->slen; k++)
+				if (s[k] >= 'A' && s[k] <= 'Z')
+					s[k] = (char)(s[k] - 'A' + 'a');
+			p->kind = KQL_P_TEXT;
+			p->text = s;
+			p->len = v.lit->slen;
+			continue;
+		}
+		if (nlits++ > 0)
+			buf_adds(&lits, ", ");
+		if (ci) {
 			buf_printf(&lits, "lower(%s)", sx_text(g, &v));
 		} else {
 			buf_adds(&lits, v.sql);
+		}
+	}
+	/*
+	 * Many string literals (a list of indicators) go in as one JSON
+	 * array: a bound parameter each costs SQLite time quadratic in
+	 * their number.  A few stay plain parameters in the IN list.
+	 */
+	if (nstrs >= IN_JSON_MIN) {
+		struct buf sj;
+		const char *js;
+		size_t jl;
+
+		buf_init(&sj);
+		buf_addc(&sj, '[');
+		for (i = 0; i < nstrs; i++) {
+			if (i > 0)
+				buf_addc(&sj, ',');
+			json_escape(&sj, strs[i].text, strs[i].len);
+		}
+		buf_addc(&sj, ']');
+		if ((js = arena_buf(g, &sj, &jl)) == NULL)
+			goto fail;
+		buf_printf(&pieces, "%s%s IN (SELECT value FROM json_each(%s))",
+		    npieces++ > 0 ? " OR " : "", lhs, gen_param_text(g, js,
+		    jl));
+	} else {
+		for (i = 0; i < nstrs; i++) {
+			if (nlits++ > 0)
+				buf_adds(&lits, ", ");
+			buf_adds(&lits, gen_param_text(g, strs[i].text,
+			    strs[i].len));
 		}
 	}
 	buf_addc(&json, ']');
