@@ -2478,6 +2478,11 @@ mv_elem(sqlite3_context *ctx, sqlite3_value **argv, int as_array)
 		}
 		val = wrap;
 	}
+	else if (val != NULL && json_is_null(val)) {
+		/* a null element (or null expanded) is null, not "null" */
+		json_decref(val);
+		val = NULL;
+	}
 	result_json(ctx, val);
 }
 
@@ -2503,10 +2508,13 @@ f_mv_indexes(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	json_t *j;
 	int k;
 
+	/* null or a scalar, like an array of one: one row (Kusto) */
 	for (k = 0; k < argc; k++) {
 		j = json_arg(argv[k]);
 		if (j != NULL && json_is_array(j) && json_array_size(j) > max)
 			max = json_array_size(j);
+		else if ((j == NULL || !json_is_object(j)) && max < 1)
+			max = 1;
 		json_decref(j);
 	}
 	buf_init(&b);
