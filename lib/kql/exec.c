@@ -431,6 +431,19 @@ infer_type(json_t *rows, size_t col)
 	return reals > 0 ? "real" : "long";
 }
 
+/* Whether SQLite refused a statement for one of its size limits. */
+static int
+sqlite_limit(sqlite3 *db)
+{
+	const char *m = sqlite3_errmsg(db);
+
+	return sqlite3_errcode(db) == SQLITE_TOOBIG ||
+	    strstr(m, "stack overflow") != NULL ||
+	    strstr(m, "too large") != NULL ||
+	    strstr(m, "too many") != NULL ||
+	    strstr(m, "too deep") != NULL;
+}
+
 /* Runs query (KQL), or hand-written SQL when handsql is set. */
 static enum kql_exec_status
 run(const char *path, const char *query, size_t len, const char *handsql,
@@ -512,8 +525,13 @@ run(const char *path, const char *query, size_t len, const char *handsql,
 		 * what the local engine can run (too long, too deep, or
 		 * something the authorizer refuses), a query error.
 		 */
-		buf_printf(err, "the query is too large or complex for the "
-		    "local workspace (SQLite: %s)", sqlite3_errmsg(db));
+		if (sqlite_limit(db))
+			buf_printf(err, "the query is too large or complex "
+			    "for the local workspace (SQLite: %s)",
+			    sqlite3_errmsg(db));
+		else
+			buf_printf(err, "cannot prepare the query: %s",
+			    sqlite3_errmsg(db));
 		status = KQL_EXEC_SYNTAX;
 		goto out;
 	}
