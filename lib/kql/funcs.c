@@ -2548,6 +2548,27 @@ f_json_index(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	result_json(ctx, e);
 }
 
+/* pack() and pack_all() past SQLite's argument limit: the objects built
+ * a chunk at a time, merged in order (json_patch would drop nulls). */
+static void
+f_bag_concat(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	json_t *out = json_object(), *j;
+	int k;
+
+	if (out == NULL) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	for (k = 0; k < argc; k++) {
+		j = json_arg(argv[k]);
+		if (j != NULL && json_is_object(j))
+			json_object_update(out, j);
+		json_decref(j);
+	}
+	result_json(ctx, out);
+}
+
 static void
 f_bag_keys(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
@@ -3362,6 +3383,7 @@ static const struct scalar_def scalars[] = {
 	{ "kql_mv_elem_array", 3, f_mv_elem_array, NULL },
 	{ "kql_mv_indexes", -1, f_mv_indexes, NULL },
 	{ "kql_json_index", 2, f_json_index, NULL },
+	{ "kql_bag_concat", -1, f_bag_concat, NULL },
 	{ "kql_bag_keys", 1, f_bag_keys, NULL },
 	{ "kql_bag_has_key", 2, f_bag_has_key, NULL },
 	{ "kql_array_concat", -1, f_array_concat, NULL },

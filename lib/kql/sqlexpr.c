@@ -1634,21 +1634,57 @@ fn_coalesce(struct fnctx *f, struct sx *out)
 	return done(f, out, arena_buf(G, &b, NULL), t);
 }
 
-static int
-fn_pack(struct fnctx *f, struct sx *out)
+/*
+ * json_object() of pairs (each "key, json(value)"), PACK_CHUNK pairs at a
+ * time merged by kql_bag_concat: SQLite takes at most 127 arguments.
+ */
+#define PACK_CHUNK	60
+
+static const char *
+pack_pairs(struct gen *g, const char **pairs, size_t n)
 {
 	struct buf b;
 	size_t i;
 
+	buf_init(&b);
+	if (n > PACK_CHUNK)
+		buf_adds(&b, "kql_bag_concat(");
+	buf_adds(&b, "json_object(");
+	for (i = 0; i < n; i++) {
+		if (i > 0 && i % PACK_CHUNK == 0)
+			buf_adds(&b, "), json_object(");
+		else if (i > 0)
+			buf_adds(&b, ", ");
+		buf_adds(&b, pairs[i] != NULL ? pairs[i] : "NULL, NULL");
+	}
+	buf_addc(&b, ')');
+	if (n > PACK_CHUNK)
+		buf_addc(&b, ')');
+	if (n > PACK_CHUNK * 120) {
+		buf_release(&b);
+		gen_fail(g, g->at, "more than %d keys to pack",
+		    PACK_CHUNK * 120);
+		return NULL;
+	}
+	return arena_buf(g, &b, NULL);
+}
+
+static int
+fn_pack(struct fnctx *f, struct sx *out)
+{
+	size_t i;
+
+	const char **pairs;
+
 	if (f->n % 2 != 0)
 		return fn_fail(f, "%s() needs key, value pairs", f->fn->name);
-	buf_init(&b);
-	buf_adds(&b, "json_object(");
+	pairs = kql_arena_alloc(G->a, (f->n / 2 + 1) * sizeof(*pairs));
+	if (pairs == NULL)
+		return fail_oom(G);
 	for (i = 0; i < f->n; i += 2)
-		buf_printf(&b, "%s%s, json(%s)", i > 0 ? ", " : "",
-		    sx_text(G, A(i)), sx_json_elem(G, A(i + 1)));
-	buf_addc(&b, ')');
-	return done(f, out, arena_buf(G, &b, NULL), KQL_T_DYNAMIC);
+		pairs[i / 2] = gen_fmt(G, "%s, json(%s)", sx_text(G, A(i)),
+		    sx_json_elem(G, A(i + 1)));
+	return done(f, out, pack_pairs(G, pairs, f->n / 2), KQL_T_DYNAMIC);
 }
 
 static int
@@ -1670,15 +1706,16 @@ static int
 fn_pack_all(struct fnctx *f, struct sx *out)
 {
 	struct rel *r = f->cx->rel;
-	struct buf b;
+	const char **pairs;
 	struct sx c;
 	size_t i;
 
 	if (r == NULL || r->open)
 		return fn_fail(f, "%s() needs a table whose columns are known",
 		    "pack_all");
-	buf_init(&b);
-	buf_adds(&b, "json_object(");
+	pairs = kql_arena_alloc(G->a, (r->ncols + 1) * sizeof(*pairs));
+	if (pairs == NULL)
+		return fail_oom(G);
 	for (i = 0; i < r->ncols; i++) {
 		struct buf q;
 
@@ -1687,12 +1724,11 @@ fn_pack_all(struct fnctx *f, struct sx *out)
 			buf_adds(&q, f->cx->qual);
 		kql_sql_quote_ident(&q, r->cols[i].sqlname);
 		sx_init(&c, arena_buf(G, &q, NULL), r->cols[i].type);
-		buf_printf(&b, "%s%s, json(%s)", i > 0 ? ", " : "",
-		    gen_param_text(G, r->cols[i].name,
-		    strlen(r->cols[i].name)), sx_json_elem(G, &c));
+		pairs[i] = gen_fmt(G, "%s, json(%s)", gen_param_text(G,
+		    r->cols[i].name, strlen(r->cols[i].name)),
+		    sx_json_elem(G, &c));
 	}
-	buf_addc(&b, ')');
-	sx_init(out, arena_buf(G, &b, NULL), KQL_T_DYNAMIC);
+	sx_init(out, pack_pairs(G, pairs, r->ncols), KQL_T_DYNAMIC);
 	return out->sql == NULL ? -1 : 0;
 }
 
@@ -2160,8 +2196,8 @@ static const struct fn fn_table[] = {
 	{ "bag_keys", 1, 1, fn_dynamic_arg, 0, "kql_bag_keys",
 	    KQL_T_DYNAMIC },
 	{ "bag_has_key", 2, 2, fn_bag_has_key, 0, NULL, 0 },
-	{ "pack", 0, 128, fn_pack, 0, NULL, 0 },
-	{ "bag_pack", 0, 128, fn_pack, 0, NULL, 0 },
+	{ "pack", 0, 14400, fn_pack, 0, NULL, 0 },
+	{ "bag_pack", 0, 14400, fn_pack, 0, NULL, 0 },
 	{ "pack_dictionary", 0, 128, fn_pack, 0, NULL, 0 },
 	{ "pack_array", 0, 128, fn_pack_array, 0, NULL, 0 },
 	{ "pack_all", 0, 0, fn_pack_all, 0, NULL, 0 },
