@@ -607,7 +607,9 @@ run(const char *path, const char *query, size_t len, const char *handsql,
 		else
 			buf_printf(err, "query failed: %s",
 			    sqlite3_errmsg(db));
-		status = strncmp(sqlite3_errmsg(db), "bad regular", 11) == 0 ?
+		/* the query's own fault: a query error */
+		status = strncmp(sqlite3_errmsg(db), "bad regular", 11) == 0 ||
+		    strncmp(sqlite3_errmsg(db), "range: ", 7) == 0 ?
 		    KQL_EXEC_SYNTAX : KQL_EXEC_FAIL;
 		json_decref(resp);
 		resp = NULL;

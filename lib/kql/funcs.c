@@ -2548,6 +2548,21 @@ f_json_index(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	result_json(ctx, e);
 }
 
+/* range: the rows it may make, past which it fails rather than stop short. */
+#define KQL_RANGE_MAX	1000000
+
+static void
+f_range_check(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	if (sqlite3_value_int64(argv[0]) >= KQL_RANGE_MAX) {
+		sqlite3_result_error(ctx, "range: more than 1,000,000 rows "
+		    "(the local workspace's limit)", -1);
+		return;
+	}
+	sqlite3_result_int(ctx, 1);
+}
+
 /* pack() and pack_all() past SQLite's argument limit: the objects built
  * a chunk at a time, merged in order (json_patch would drop nulls). */
 static void
@@ -3384,6 +3399,7 @@ static const struct scalar_def scalars[] = {
 	{ "kql_mv_indexes", -1, f_mv_indexes, NULL },
 	{ "kql_json_index", 2, f_json_index, NULL },
 	{ "kql_bag_concat", -1, f_bag_concat, NULL },
+	{ "kql_range_check", 1, f_range_check, NULL },
 	{ "kql_bag_keys", 1, f_bag_keys, NULL },
 	{ "kql_bag_has_key", 2, f_bag_has_key, NULL },
 	{ "kql_array_concat", -1, f_array_concat, NULL },

@@ -834,15 +834,17 @@ gen_range(struct gen *g, struct kql_tab *tab, struct scope *scope)
 		return NULL;
 	g->recursive = 1;
 	if (from.type == KQL_T_DATETIME && step.type == KQL_T_TIMESPAN)
-		body = gen_fmt(g, "SELECT %s AS v UNION ALL SELECT "
-		    "kql_dt_add(v, %s) FROM %%s WHERE kql_dt_add(v, %s) <= %s "
-		    "LIMIT 1000000", from.sql, step.sql, step.sql, to.sql);
+		body = gen_fmt(g, "SELECT %s AS v, 1 AS n UNION ALL SELECT "
+		    "kql_dt_add(v, %s), n + 1 FROM %%s WHERE kql_dt_add(v, %s) "
+		    "<= %s AND kql_range_check(n)", from.sql, step.sql,
+		    step.sql, to.sql);
 	else if ((from.type == KQL_T_LONG || from.type == KQL_T_INT ||
 	    from.type == KQL_T_REAL || from.type == KQL_T_TIMESPAN) &&
 	    step.type == from.type)
-		body = gen_fmt(g, "SELECT %s AS v UNION ALL SELECT v + %s "
-		    "FROM %%s WHERE v + %s <= %s LIMIT 1000000", from.sql,
-		    step.sql, step.sql, to.sql);
+		body = gen_fmt(g, "SELECT %s AS v, 1 AS n UNION ALL SELECT "
+		    "v + %s, n + 1 FROM %%s WHERE v + %s <= %s AND "
+		    "kql_range_check(n)", from.sql, step.sql, step.sql,
+		    to.sql);
 	else {
 		gen_fail(g, tab->pos, "range of %s by %s is not supported",
 		    kql_type_name(from.type), kql_type_name(step.type));
