@@ -21,6 +21,7 @@
 #include "buf.h"
 #include "isotime.h"
 #include "kql/funcs.h"
+#include "kql/casefold.h"
 #include "kql/parse.h"
 #include "kql/regex.h"
 #include "kql/time.h"
@@ -742,8 +743,45 @@ eq_ci(const char *a, const char *b, size_t n)
 
 	for (i = 0; i < n; i++)
 		if (fold_tab[x[i]] != fold_tab[y[i]])
+			/* beyond ASCII: the slow, Unicode way */
+			return x[i] >= 0x80 || y[i] >= 0x80 ?
+			    kql_case_eq(a, b, n) : 0;
+	return 1;
+}
+
+static long find(const char *, size_t, const char *, size_t, size_t, int);
+
+static int
+is_ascii(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
 			return 0;
 	return 1;
+}
+
+/*
+ * find() ignoring case for a needle beyond ASCII: both folded (lengths
+ * and offsets kept), then matched exactly.  (An ASCII needle can only
+ * match ASCII bytes, which the fast path folds.)
+ */
+static long
+find_folded(const char *hay, size_t hlen, const char *needle, size_t nlen,
+    size_t from)
+{
+	char *fh = malloc(hlen + 1), *fn = malloc(nlen + 1);
+	long at = -1;
+
+	if (fh != NULL && fn != NULL) {
+		kql_case_map(hay, hlen, fh, KQL_CASE_FOLD);
+		kql_case_map(needle, nlen, fn, KQL_CASE_FOLD);
+		at = find(fh, hlen, fn, nlen, from, 1);
+	}
+	free(fh);
+	free(fn);
+	return at;
 }
 
 /* Finds needle in hay from *pos; returns the offset or -1. */
@@ -758,6 +796,8 @@ find(const char *hay, size_t hlen, const char *needle, size_t nlen,
 		return (long)from;
 	if (nlen > hlen)
 		return -1;
+	if (!cs && !is_ascii(needle, nlen))
+		return find_folded(hay, hlen, needle, nlen, from);
 	if (cs) {
 		const char *p = hay + from;
 
@@ -2548,6 +2588,37 @@ f_json_index(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	result_json(ctx, e);
 }
 
+/* tolower(), toupper(), and the folded form in~ compares. */
+static void
+f_case(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *how = sqlite3_user_data(ctx), *s;
+	size_t n;
+	char *out;
+
+	(void)argc;
+	if (is_null(argv[0])) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	s = str_arg(argv[0], &n);
+	if ((out = malloc(n + 1)) == NULL) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	kql_case_map(s, n, out, how[0] == 'u' ? KQL_CASE_UPPER :
+	    how[0] == 'l' ? KQL_CASE_LOWER : KQL_CASE_FOLD);
+	sqlite3_result_text(ctx, out, (int)n, free);
+}
+
+/* The collation of =~ and !~. */
+static int
+collate_ci(void *arg, int an, const void *a, int bn, const void *b)
+{
+	(void)arg;
+	return kql_case_cmp(a, (size_t)an, b, (size_t)bn);
+}
+
 /* range: the rows it may make, past which it fails rather than stop short. */
 #define KQL_RANGE_MAX	1000000
 
@@ -3349,6 +3420,9 @@ static const struct scalar_def scalars[] = {
 	{ "kql_make_timespan", -1, f_make_timespan, NULL },
 	{ "kql_has", 2, f_has, NULL },
 	{ "kql_has_cs", 2, f_has, CS },
+	{ "kql_tolower", 1, f_case, (void *)"lower" },
+	{ "kql_toupper", 1, f_case, (void *)"upper" },
+	{ "kql_fold", 1, f_case, (void *)"fold" },
 	{ "kql_contains", 2, f_contains, NULL },
 	{ "kql_startswith", 2, f_startswith, NULL },
 	{ "kql_startswith_cs", 2, f_startswith, CS },
@@ -3502,5 +3576,6 @@ kql_funcs_register(sqlite3 *db, int64_t now)
 		if (rc != SQLITE_OK)
 			return rc;
 	}
-	return SQLITE_OK;
+	return sqlite3_create_collation(db, "KQLCI", SQLITE_UTF8, NULL,
+	    collate_ci);
 }

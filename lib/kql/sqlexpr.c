@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "kql/casefold.h"
 #include "kql/regex.h"
 #include "kql/sqlint.h"
 #include "kql/time.h"
@@ -762,7 +763,7 @@ gen_binary(struct gen *g, struct ectx *cx, struct kql_expr *e,
 	case KB_NE_CI:
 		as = sx_text(g, &a);
 		bs = sx_text(g, &b);
-		out->sql = gen_fmt(g, "(%s %s %s COLLATE NOCASE)", as,
+		out->sql = gen_fmt(g, "(%s %s %s COLLATE KQLCI)", as,
 		    e->op == KB_EQ_CI ? "=" : "<>", bs);
 		break;
 	default:
@@ -854,7 +855,7 @@ gen_in(struct gen *g, struct ectx *cx, struct kql_expr *e, struct sx *out)
 	if (has || ci) {
 		lhs = sx_text(g, &a);
 		if (ci)
-			lhs = gen_fmt(g, "lower(%s)", lhs);
+			lhs = gen_fmt(g, "kql_fold(%s)", lhs);
 	} else {
 		lhs = sx_scalar(g, &a);
 	}
@@ -884,7 +885,7 @@ gen_in(struct gen *g, struct ectx *cx, struct kql_expr *e, struct sx *out)
 			} else {
 				buf_printf(&pieces, "%s%s IN (SELECT %s FROM "
 				    "(%s))", npieces++ > 0 ? " OR " : "", lhs,
-				    ci ? "lower(\"_kqlv\")" : "\"_kqlv\"",
+				    ci ? "kql_fold(\"_kqlv\")" : "\"_kqlv\"",
 				    sub);
 			}
 			continue;
@@ -906,7 +907,7 @@ gen_in(struct gen *g, struct ectx *cx, struct kql_expr *e, struct sx *out)
 			} else {
 				buf_printf(&pieces, "%s%s IN (SELECT %s FROM "
 				    "json_each(%s))", npieces++ > 0 ? " OR " :
-				    "", lhs, ci ? "lower(value)" : "value",
+				    "", lhs, ci ? "kql_fold(value)" : "value",
 				    v.sql);
 			}
 			continue;
@@ -937,16 +938,15 @@ gen_in(struct gen *g, struct ectx *cx, struct kql_expr *e, struct sx *out)
 			    (void **)&strs, &nstrs, &strcap, sizeof(*p));
 			char *s = kql_arena_strndup(g->a, v.lit->sval,
 			    v.lit->slen);
-			size_t k;
 
 			if (p == NULL || s == NULL) {
 				fail_oom(g);
 				goto fail;
 			}
-			/* lower the literal now (ASCII, as SQLite's lower()) */
-			for (k = 0; ci && k < v.lit->slen; k++)
-				if (s[k] >= 'A' && s[k] <= 'Z')
-					s[k] = (char)(s[k] - 'A' + 'a');
+			/* fold the literal now, as kql_fold() folds the rest */
+			if (ci)
+				kql_case_map(v.lit->sval, v.lit->slen, s,
+				    KQL_CASE_FOLD);
 			p->kind = KQL_P_TEXT;
 			p->text = s;
 			p->len = v.lit->slen;
@@ -955,7 +955,7 @@ gen_in(struct gen *g, struct ectx *cx, struct kql_expr *e, struct sx *out)
 		if (nlits++ > 0)
 			buf_adds(&lits, ", ");
 		if (ci) {
-			buf_printf(&lits, "lower(%s)", sx_text(g, &v));
+			buf_printf(&lits, "kql_fold(%s)", sx_text(g, &v));
 		} else {
 			buf_adds(&lits, v.sql);
 		}
@@ -2096,8 +2096,8 @@ static const struct fn fn_table[] = {
 	{ "make_timespan", 2, 5, fn_plain, 0, "kql_make_timespan",
 	    KQL_T_TIMESPAN },
 	/* strings */
-	{ "tolower", 1, 1, fn_text, 0, "lower", KQL_T_STRING },
-	{ "toupper", 1, 1, fn_text, 0, "upper", KQL_T_STRING },
+	{ "tolower", 1, 1, fn_text, 0, "kql_tolower", KQL_T_STRING },
+	{ "toupper", 1, 1, fn_text, 0, "kql_toupper", KQL_T_STRING },
 	{ "strlen", 1, 1, fn_strlen, 0, NULL, 0 },
 	{ "string_size", 1, 1, fn_text, 0, "kql_string_size", KQL_T_LONG },
 	{ "substring", 2, 3, fn_substring, 0, NULL, 0 },
