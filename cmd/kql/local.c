@@ -36,6 +36,9 @@ local_query(const char *db, const struct kql_query *q,
 		return KQL_SYNTAX;
 	case KQL_EXEC_NOTFOUND:
 		return KQL_NOTFOUND;
+	case KQL_EXEC_TIMEOUT:
+		/* as the service's 504: the query engine gave up (exit 4) */
+		return KQL_UPSTREAM;
 	default:
 		return KQL_FAIL;
 	}

@@ -509,7 +509,7 @@ run(const char *path, const char *query, size_t len, const char *handsql,
 	guard.cat = cat.ctx;
 	clock_gettime(CLOCK_MONOTONIC, &guard.deadline);
 	guard.deadline.tv_sec += opts && opts->timeout_s > 0 ?
-	    opts->timeout_s : 600;
+	    opts->timeout_s : KQL_EXEC_TIMEOUT_S;
 	/* json_each declares its table on first use, which the authorizer
 	 * would take for a schema change: let it do so now. */
 	if (sqlite3_exec(db, "SELECT * FROM json_each('[]')", NULL, NULL,
@@ -603,7 +603,7 @@ run(const char *path, const char *query, size_t len, const char *handsql,
 		if (guard.timed_out)
 			buf_printf(err, "the query ran out of time (%ld s)",
 			    opts && opts->timeout_s > 0 ? opts->timeout_s :
-			    600L);
+			    (long)KQL_EXEC_TIMEOUT_S);
 		else
 			buf_printf(err, "query failed: %s",
 			    sqlite3_errmsg(db));
@@ -611,6 +611,8 @@ run(const char *path, const char *query, size_t len, const char *handsql,
 		status = strncmp(sqlite3_errmsg(db), "bad regular", 11) == 0 ||
 		    strncmp(sqlite3_errmsg(db), "range: ", 7) == 0 ?
 		    KQL_EXEC_SYNTAX : KQL_EXEC_FAIL;
+		if (guard.timed_out)
+			status = KQL_EXEC_TIMEOUT;
 		json_decref(resp);
 		resp = NULL;
 		goto out;
