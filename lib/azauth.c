@@ -103,6 +103,8 @@ wipe_free(char *s)
 	}
 }
 
+static uint64_t cli_profile(void);
+
 static uint64_t
 fnv1a64(const char *s, size_t n)
 {
@@ -345,7 +347,41 @@ plan_make(enum cred c, const char *scope, struct plan *p, struct buf *note)
 	    p->app_service ? "appservice" : "", p->base,
 	    p->tenant != NULL ? p->tenant : "",
 	    p->client != NULL ? p->client : "", scope);
+	if (c == C_CLI)
+		buf_printf(&p->key, "\n%016llx",
+		    (unsigned long long)cli_profile());
 	return buf_failed(&p->key) ? -1 : 0;
+}
+
+/*
+ * Which account az is logged in as, for the cache key: a fingerprint of
+ * its azureProfile.json (the accounts and the default subscription; no
+ * tokens), so that "az login" as someone else, or "az account set", is a
+ * new key rather than the last account's token.  0 when there is none.
+ */
+static uint64_t
+cli_profile(void)
+{
+	const char *dir = getenv("AZURE_CONFIG_DIR");
+	const char *home = getenv("HOME");
+	char path[PATH_MAX], *data = NULL;
+	size_t len = 0;
+	uint64_t h = 0;
+	int n;
+
+	if (dir != NULL && *dir != '\0')
+		n = snprintf(path, sizeof(path), "%s/azureProfile.json", dir);
+	else if (home != NULL && *home != '\0')
+		n = snprintf(path, sizeof(path), "%s/.azure/azureProfile.json",
+		    home);
+	else
+		return 0;
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return 0;
+	if (file_read(path, 4u << 20, &data, &len) == 0)
+		h = fnv1a64(data, len);
+	free(data);
+	return h;
 }
 
 /* The cache file for a key, with suffix (".json", ".lock").  0 or -1. */
@@ -850,7 +886,8 @@ static enum azauth_status
 fetch_cli(const struct plan *p, struct fetched *f, struct buf *note)
 {
 	const char *argv[] = { p->az, "account", "get-access-token",
-		"--output", "json", "--resource", p->resource, NULL };
+		"--output", "json", "--resource", p->resource, NULL, NULL,
+		NULL };
 	struct proc_spec spec;
 	struct proc_result r;
 	enum azauth_status st = AZAUTH_UNAVAILABLE;
@@ -860,6 +897,12 @@ fetch_cli(const struct plan *p, struct fetched *f, struct buf *note)
 	char **env;
 	long timeout_s;
 
+	/* AZURE_TENANT_ID names the tenant the token is for, as for the
+	 * other credentials (and as the cache key says) */
+	if (p->tenant != NULL && valid_tenant(p->tenant)) {
+		argv[7] = "--tenant";
+		argv[8] = p->tenant;
+	}
 	timeout_s = config_get_long("TRIAGE_AZ_TIMEOUT", CLI_TIMEOUT_S);
 	if (timeout_s <= 0)
 		timeout_s = CLI_TIMEOUT_S;

@@ -464,12 +464,170 @@ show_value(char *out, size_t outsz, const char *s, size_t n)
 	out[k] = '\0';
 }
 
+/* ---- rebasing times inside JSON ---- */
+
+/*
+ * --rebase shifts the datetime columns; times inside JSON text (an
+ * alert's entities, its extended properties, an incident's comments, a
+ * sign-in's authentication steps) must move with them or they no longer
+ * match the rows they describe.  A JSON string that is a whole UTC time,
+ * "YYYY-MM-DD[T ]hh:mm:ss[.f]Z", is shifted and written back in its own
+ * style; strings holding JSON are rebased inside, a few levels deep.
+ */
+#define REBASE_DEPTH	4
+
+static int
+digits(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+static int
+num(const char *s, size_t n)
+{
+	int v = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
+/* The shifted time into out, or 0 when s is not a whole UTC time. */
+static int
+rebase_time(const char *s, size_t n, int64_t shift, char *out, size_t outsz)
+{
+	static const int64_t pow10[] = { 1, 10, 100, 1000, 10000, 100000,
+	    1000000, 10000000 };
+	int64_t y, days, t, frac = 0, secs;
+	unsigned mo, d;
+	size_t nf = 0, keep;
+	int h, mi, se;
+	char fbuf[8];
+
+	if (n < 20 || s[n - 1] != 'Z' || !digits(s, 4) || s[4] != '-' ||
+	    !digits(s + 5, 2) || s[7] != '-' || !digits(s + 8, 2) ||
+	    (s[10] != 'T' && s[10] != ' ') || !digits(s + 11, 2) ||
+	    s[13] != ':' || !digits(s + 14, 2) || s[16] != ':' ||
+	    !digits(s + 17, 2))
+		return 0;
+	if (n > 20) {
+		nf = n - 21;
+		if (s[19] != '.' || nf < 1 || nf > 7 || !digits(s + 20, nf))
+			return 0;
+		frac = num(s + 20, nf) * pow10[7 - nf];
+	}
+	mo = (unsigned)num(s + 5, 2);
+	d = (unsigned)num(s + 8, 2);
+	h = num(s + 11, 2);
+	mi = num(s + 14, 2);
+	se = num(s + 17, 2);
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+	    se > 60)
+		return 0;
+	days = iso_days_from_civil(num(s, 4), mo, d);
+	t = ((days * 86400 + h * 3600 + mi * 60 + se) * 10000000) + frac +
+	    shift;
+	secs = t >= 0 ? t / 10000000 : -((-t + 9999999) / 10000000);
+	frac = t - secs * 10000000;
+	days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
+	secs -= days * 86400;
+	iso_civil_from_days(days, &y, &mo, &d);
+	if (y < 0 || y > 9999)
+		return 0;
+	/* as many fraction digits as before, more if the shift needs */
+	keep = nf;
+	if (frac % pow10[7 - keep] != 0)
+		keep = 7;
+	snprintf(fbuf, sizeof(fbuf), "%07lld", (long long)frac);
+	while (keep > nf && fbuf[keep - 1] == '0')
+		keep--;
+	snprintf(out, outsz, "%04lld-%02u-%02u%c%02d:%02d:%02d%s%.*sZ",
+	    (long long)y, mo, d, s[10], (int)(secs / 3600),
+	    (int)(secs / 60 % 60), (int)(secs % 60), keep > 0 ? "." : "",
+	    (int)keep, fbuf);
+	return 1;
+}
+
+static int rebase_tree(json_t *j, int64_t shift, int depth);
+
+/* A string: a time, or JSON text to rebase inside.  1 if changed. */
+static int
+rebase_string(json_t *j, int64_t shift, int depth)
+{
+	const char *s = json_string_value(j);
+	size_t n = json_string_length(j), i;
+	char out[48], *text;
+	json_t *in;
+	int changed = 0;
+
+	if (rebase_time(s, n, shift, out, sizeof(out)))
+		return json_string_set(j, out) == 0;
+	for (i = 0; i < n && isspace((unsigned char)s[i]); i++)
+		;
+	if (depth >= REBASE_DEPTH || i == n || (s[i] != '{' && s[i] != '['))
+		return 0;
+	in = json_loadb(s, n, 0, NULL);
+	if (in != NULL && rebase_tree(in, shift, depth + 1) &&
+	    (text = json_dumps(in, JSON_COMPACT)) != NULL) {
+		changed = json_string_set(j, text) == 0;
+		free(text);
+	}
+	json_decref(in);
+	return changed;
+}
+
+/* Rebases every time in j, in place.  1 if any changed. */
+static int
+rebase_tree(json_t *j, int64_t shift, int depth)
+{
+	const char *k;
+	json_t *v;
+	size_t i;
+	int changed = 0;
+
+	if (json_is_string(j))
+		return rebase_string(j, shift, depth);
+	if (json_is_object(j)) {
+		json_object_foreach(j, k, v)
+			changed |= rebase_tree(v, shift, depth);
+	} else if (json_is_array(j)) {
+		json_array_foreach(j, i, v)
+			changed |= rebase_tree(v, shift, depth);
+	}
+	return changed;
+}
+
+/*
+ * Text s (n bytes) with the times inside rebased, as a new string, or
+ * NULL when it is not JSON text holding a time.
+ */
+static char *
+rebase_text(const struct import *im, const char *s, size_t n)
+{
+	json_t *j;
+	char *out = NULL;
+
+	if (im->shift == 0)
+		return NULL;
+	j = json_stringn_nocheck(s, n);
+	if (j != NULL && rebase_string(j, im->shift, 1))
+		out = strdup(json_string_value(j));
+	json_decref(j);
+	return out;
+}
+
 /* Binds text s as column c's type; reports a value that is not one. */
 static void
 bind_text(struct import *im, int idx, const struct col *c, const char *s,
     size_t n)
 {
-	char buf[64], *end, shown[48];
+	char buf[64], *end, shown[48], *r;
 	int64_t t;
 	double d;
 	long long v;
@@ -482,6 +640,11 @@ bind_text(struct import *im, int idx, const struct col *c, const char *s,
 	switch (c->type) {
 	case KQL_T_STRING:
 	case KQL_T_GUID:
+		if (c->type == KQL_T_STRING && (r = rebase_text(im, s, n)) !=
+		    NULL) {
+			sqlite3_bind_text(im->ins, idx, r, -1, free);
+			return;
+		}
 		sqlite3_bind_text(im->ins, idx, s, (int)n, SQLITE_TRANSIENT);
 		return;
 	case KQL_T_LONG:
@@ -552,6 +715,8 @@ bind_text(struct import *im, int idx, const struct col *c, const char *s,
 		j = json_loadb(s, n, JSON_DECODE_ANY, NULL);
 		if (j == NULL)
 			j = json_stringn_nocheck(s, n);
+		if (j != NULL && im->shift != 0)
+			rebase_tree(j, im->shift, 1);
 		{
 			char *out = json_dumps(j, JSON_COMPACT |
 			    JSON_ENCODE_ANY);
@@ -634,7 +799,19 @@ bind_json(struct import *im, int idx, const struct col *c, json_t *j)
 		break;
 	default:
 		/* string or dynamic: the JSON text */
-		s = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+		if (im->shift != 0 && (json_is_object(j) || json_is_array(j))) {
+			json_t *cp = json_deep_copy(j);
+
+			if (cp == NULL) {
+				im->fatal = 1;
+				return;
+			}
+			rebase_tree(cp, im->shift, 1);
+			s = json_dumps(cp, JSON_COMPACT | JSON_ENCODE_ANY);
+			json_decref(cp);
+		} else {
+			s = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+		}
 		if (s == NULL) {
 			im->fatal = 1;
 			return;

@@ -23,7 +23,11 @@ local_query(const char *db, const struct kql_query *q,
 	memset(&o, 0, sizeof(o));
 	o.now = now_override;
 	o.timespan = q->timespan;
-	o.max_rows = q->max_rows;
+	/*
+	 * q->max_rows is not the engine's cap: the output caps the rows it
+	 * writes and reports the true total, as for the live backend.  The
+	 * engine keeps its own safety cap (a PartialError past it).
+	 */
 	o.timeout_s = q->timeout_s;
 	switch (kql_exec(db, q->query, strlen(q->query), &o, response, err)) {
 	case KQL_EXEC_OK:
@@ -32,6 +36,9 @@ local_query(const char *db, const struct kql_query *q,
 		return KQL_SYNTAX;
 	case KQL_EXEC_NOTFOUND:
 		return KQL_NOTFOUND;
+	case KQL_EXEC_TIMEOUT:
+		/* as the service's 504: the query engine gave up (exit 4) */
+		return KQL_UPSTREAM;
 	default:
 		return KQL_FAIL;
 	}

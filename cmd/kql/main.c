@@ -34,7 +34,7 @@
 
 static const char synopsis[] =
     "triage-kql [-f format] [-n rows] [-t timespan] [--timeout sec]\n"
-    "           [--workspace-id id | --workspace file] [--now time] [--sql] "
+    "           [--workspace-id id | -w file] [--now time] [--sql] "
     "[query]\n"
     "       triage-kql import ...";
 
@@ -56,11 +56,11 @@ static const char help_text[] =
 "                         how many there were\n"
 "  -t, --timespan SPAN    limit the query to an ISO-8601 duration (P7D)\n"
 "                         or interval (START/END, START/DURATION)\n"
-"      --timeout SEC      let a query run at most SEC seconds (default "
-"180)\n"
+"      --timeout SEC      let a query run at most SEC seconds (default\n"
+"                         180, local or live)\n"
 "      --workspace-id ID  the Log Analytics workspace id (a GUID; default\n"
 "                         $LOG_ANALYTICS_WORKSPACE_ID)\n"
-"      --workspace FILE   query a local workspace instead (default\n"
+"  -w, --workspace FILE   query a local workspace instead (default\n"
 "                         $TRIAGE_WORKSPACE)\n"
 "      --now TIME         the local workspace's idea of now (ISO-8601)\n"
 "      --sql              print the SQL a query translates to; run nothing\n"
@@ -75,7 +75,6 @@ static const char help_text[] =
 enum {
 	OPT_TIMEOUT = 256,
 	OPT_WORKSPACE_ID,
-	OPT_WORKSPACE,
 	OPT_NOW,
 	OPT_SQL
 };
@@ -452,7 +451,7 @@ main(int argc, char *argv[])
 		{ "timespan",     required_argument, NULL, 't' },
 		{ "timeout",      required_argument, NULL, OPT_TIMEOUT },
 		{ "workspace-id", required_argument, NULL, OPT_WORKSPACE_ID },
-		{ "workspace",    required_argument, NULL, OPT_WORKSPACE },
+		{ "workspace",    required_argument, NULL, 'w' },
 		{ "now",          required_argument, NULL, OPT_NOW },
 		{ "sql",          no_argument,       NULL, OPT_SQL },
 		{ NULL, 0, NULL, 0 }
@@ -468,7 +467,7 @@ main(int argc, char *argv[])
 		return cli_exit(kql_import_main(argc - 1, argv + 1));
 	memset(&r, 0, sizeof(r));
 	r.format = OUTPUT_NDJSON;
-	while ((c = getopt_long(argc, argv, "hVf:n:t:", longopts, NULL)) !=
+	while ((c = getopt_long(argc, argv, "hVf:n:t:w:", longopts, NULL)) !=
 	    -1) {
 		switch (c) {
 		case 'h':
@@ -501,7 +500,7 @@ main(int argc, char *argv[])
 		case OPT_WORKSPACE_ID:
 			opt_id = optarg;
 			break;
-		case OPT_WORKSPACE:
+		case 'w':
 			opt_db = optarg;
 			break;
 		case OPT_NOW:

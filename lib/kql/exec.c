@@ -431,6 +431,19 @@ infer_type(json_t *rows, size_t col)
 	return reals > 0 ? "real" : "long";
 }
 
+/* Whether SQLite refused a statement for one of its size limits. */
+static int
+sqlite_limit(sqlite3 *db)
+{
+	const char *m = sqlite3_errmsg(db);
+
+	return sqlite3_errcode(db) == SQLITE_TOOBIG ||
+	    strstr(m, "stack overflow") != NULL ||
+	    strstr(m, "too large") != NULL ||
+	    strstr(m, "too many") != NULL ||
+	    strstr(m, "too deep") != NULL;
+}
+
 /* Runs query (KQL), or hand-written SQL when handsql is set. */
 static enum kql_exec_status
 run(const char *path, const char *query, size_t len, const char *handsql,
@@ -496,7 +509,7 @@ run(const char *path, const char *query, size_t len, const char *handsql,
 	guard.cat = cat.ctx;
 	clock_gettime(CLOCK_MONOTONIC, &guard.deadline);
 	guard.deadline.tv_sec += opts && opts->timeout_s > 0 ?
-	    opts->timeout_s : 600;
+	    opts->timeout_s : KQL_EXEC_TIMEOUT_S;
 	/* json_each declares its table on first use, which the authorizer
 	 * would take for a schema change: let it do so now. */
 	if (sqlite3_exec(db, "SELECT * FROM json_each('[]')", NULL, NULL,
@@ -507,8 +520,19 @@ run(const char *path, const char *query, size_t len, const char *handsql,
 	sqlite3_set_authorizer(db, authorize, &guard);
 	rc = sqlite3_prepare_v3(db, sql.sql, -1, 0, &st, &tail);
 	if (rc != SQLITE_OK) {
-		buf_printf(err, "cannot prepare the query: %s",
-		    sqlite3_errmsg(db));
+		/*
+		 * SQLite refused the translation: the query is beyond
+		 * what the local engine can run (too long, too deep, or
+		 * something the authorizer refuses), a query error.
+		 */
+		if (sqlite_limit(db))
+			buf_printf(err, "the query is too large or complex "
+			    "for the local workspace (SQLite: %s)",
+			    sqlite3_errmsg(db));
+		else
+			buf_printf(err, "cannot prepare the query: %s",
+			    sqlite3_errmsg(db));
+		status = KQL_EXEC_SYNTAX;
 		goto out;
 	}
 	/* One read-only statement, nothing after it. */
@@ -579,12 +603,16 @@ run(const char *path, const char *query, size_t len, const char *handsql,
 		if (guard.timed_out)
 			buf_printf(err, "the query ran out of time (%ld s)",
 			    opts && opts->timeout_s > 0 ? opts->timeout_s :
-			    600L);
+			    (long)KQL_EXEC_TIMEOUT_S);
 		else
 			buf_printf(err, "query failed: %s",
 			    sqlite3_errmsg(db));
-		status = strncmp(sqlite3_errmsg(db), "bad regular", 11) == 0 ?
+		/* the query's own fault: a query error */
+		status = strncmp(sqlite3_errmsg(db), "bad regular", 11) == 0 ||
+		    strncmp(sqlite3_errmsg(db), "range: ", 7) == 0 ?
 		    KQL_EXEC_SYNTAX : KQL_EXEC_FAIL;
+		if (guard.timed_out)
+			status = KQL_EXEC_TIMEOUT;
 		json_decref(resp);
 		resp = NULL;
 		goto out;

@@ -29,10 +29,15 @@ struct buf;
 #define KQL_EXEC_MAX_ROWS	500000
 #define KQL_EXEC_MAX_BYTES	(64L * 1000 * 1000)
 
+/* Seconds a query may run when the caller does not say (the Log
+ * Analytics service's own default). */
+#define KQL_EXEC_TIMEOUT_S	180
+
 enum kql_exec_status {
 	KQL_EXEC_OK = 0,
 	KQL_EXEC_SYNTAX = -1,	/* the query is wrong or unsupported */
 	KQL_EXEC_NOTFOUND = -3,	/* no such workspace file */
+	KQL_EXEC_TIMEOUT = -4,	/* the query ran out of time */
 	KQL_EXEC_FAIL = -5	/* anything else */
 };
 
@@ -41,7 +46,7 @@ struct kql_exec_opts {
 	const char	*now;
 	const char	*timespan;	/* ISO-8601 interval or duration */
 	long		 max_rows;	/* 0: KQL_EXEC_MAX_ROWS */
-	long		 timeout_s;	/* 0: 600 */
+	long		 timeout_s;	/* 0: KQL_EXEC_TIMEOUT_S */
 	int		 raw;		/* cells as SQLite holds them (tests) */
 };
 

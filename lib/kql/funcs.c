@@ -21,6 +21,7 @@
 #include "buf.h"
 #include "isotime.h"
 #include "kql/funcs.h"
+#include "kql/casefold.h"
 #include "kql/parse.h"
 #include "kql/regex.h"
 #include "kql/time.h"
@@ -742,8 +743,45 @@ eq_ci(const char *a, const char *b, size_t n)
 
 	for (i = 0; i < n; i++)
 		if (fold_tab[x[i]] != fold_tab[y[i]])
+			/* beyond ASCII: the slow, Unicode way */
+			return x[i] >= 0x80 || y[i] >= 0x80 ?
+			    kql_case_eq(a, b, n) : 0;
+	return 1;
+}
+
+static long find(const char *, size_t, const char *, size_t, size_t, int);
+
+static int
+is_ascii(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
 			return 0;
 	return 1;
+}
+
+/*
+ * find() ignoring case for a needle beyond ASCII: both folded (lengths
+ * and offsets kept), then matched exactly.  (An ASCII needle can only
+ * match ASCII bytes, which the fast path folds.)
+ */
+static long
+find_folded(const char *hay, size_t hlen, const char *needle, size_t nlen,
+    size_t from)
+{
+	char *fh = malloc(hlen + 1), *fn = malloc(nlen + 1);
+	long at = -1;
+
+	if (fh != NULL && fn != NULL) {
+		kql_case_map(hay, hlen, fh, KQL_CASE_FOLD);
+		kql_case_map(needle, nlen, fn, KQL_CASE_FOLD);
+		at = find(fh, hlen, fn, nlen, from, 1);
+	}
+	free(fh);
+	free(fn);
+	return at;
 }
 
 /* Finds needle in hay from *pos; returns the offset or -1. */
@@ -758,6 +796,8 @@ find(const char *hay, size_t hlen, const char *needle, size_t nlen,
 		return (long)from;
 	if (nlen > hlen)
 		return -1;
+	if (!cs && !is_ascii(needle, nlen))
+		return find_folded(hay, hlen, needle, nlen, from);
 	if (cs) {
 		const char *p = hay + from;
 
@@ -2478,6 +2518,11 @@ mv_elem(sqlite3_context *ctx, sqlite3_value **argv, int as_array)
 		}
 		val = wrap;
 	}
+	else if (val != NULL && json_is_null(val)) {
+		/* a null element (or null expanded) is null, not "null" */
+		json_decref(val);
+		val = NULL;
+	}
 	result_json(ctx, val);
 }
 
@@ -2503,10 +2548,13 @@ f_mv_indexes(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	json_t *j;
 	int k;
 
+	/* null or a scalar, like an array of one: one row (Kusto) */
 	for (k = 0; k < argc; k++) {
 		j = json_arg(argv[k]);
 		if (j != NULL && json_is_array(j) && json_array_size(j) > max)
 			max = json_array_size(j);
+		else if ((j == NULL || !json_is_object(j)) && max < 1)
+			max = 1;
 		json_decref(j);
 	}
 	buf_init(&b);
@@ -2538,6 +2586,73 @@ f_json_index(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		json_incref(e);
 	json_decref(j);
 	result_json(ctx, e);
+}
+
+/* tolower(), toupper(), and the folded form in~ compares. */
+static void
+f_case(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *how = sqlite3_user_data(ctx), *s;
+	size_t n;
+	char *out;
+
+	(void)argc;
+	if (is_null(argv[0])) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	s = str_arg(argv[0], &n);
+	if ((out = malloc(n + 1)) == NULL) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	kql_case_map(s, n, out, how[0] == 'u' ? KQL_CASE_UPPER :
+	    how[0] == 'l' ? KQL_CASE_LOWER : KQL_CASE_FOLD);
+	sqlite3_result_text(ctx, out, (int)n, free);
+}
+
+/* The collation of =~ and !~. */
+static int
+collate_ci(void *arg, int an, const void *a, int bn, const void *b)
+{
+	(void)arg;
+	return kql_case_cmp(a, (size_t)an, b, (size_t)bn);
+}
+
+/* range: the rows it may make, past which it fails rather than stop short. */
+#define KQL_RANGE_MAX	1000000
+
+static void
+f_range_check(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	if (sqlite3_value_int64(argv[0]) >= KQL_RANGE_MAX) {
+		sqlite3_result_error(ctx, "range: more than 1,000,000 rows "
+		    "(the local workspace's limit)", -1);
+		return;
+	}
+	sqlite3_result_int(ctx, 1);
+}
+
+/* pack() and pack_all() past SQLite's argument limit: the objects built
+ * a chunk at a time, merged in order (json_patch would drop nulls). */
+static void
+f_bag_concat(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	json_t *out = json_object(), *j;
+	int k;
+
+	if (out == NULL) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	for (k = 0; k < argc; k++) {
+		j = json_arg(argv[k]);
+		if (j != NULL && json_is_object(j))
+			json_object_update(out, j);
+		json_decref(j);
+	}
+	result_json(ctx, out);
 }
 
 static void
@@ -3305,6 +3420,9 @@ static const struct scalar_def scalars[] = {
 	{ "kql_make_timespan", -1, f_make_timespan, NULL },
 	{ "kql_has", 2, f_has, NULL },
 	{ "kql_has_cs", 2, f_has, CS },
+	{ "kql_tolower", 1, f_case, (void *)"lower" },
+	{ "kql_toupper", 1, f_case, (void *)"upper" },
+	{ "kql_fold", 1, f_case, (void *)"fold" },
 	{ "kql_contains", 2, f_contains, NULL },
 	{ "kql_startswith", 2, f_startswith, NULL },
 	{ "kql_startswith_cs", 2, f_startswith, CS },
@@ -3354,6 +3472,8 @@ static const struct scalar_def scalars[] = {
 	{ "kql_mv_elem_array", 3, f_mv_elem_array, NULL },
 	{ "kql_mv_indexes", -1, f_mv_indexes, NULL },
 	{ "kql_json_index", 2, f_json_index, NULL },
+	{ "kql_bag_concat", -1, f_bag_concat, NULL },
+	{ "kql_range_check", 1, f_range_check, NULL },
 	{ "kql_bag_keys", 1, f_bag_keys, NULL },
 	{ "kql_bag_has_key", 2, f_bag_has_key, NULL },
 	{ "kql_array_concat", -1, f_array_concat, NULL },
@@ -3456,5 +3576,6 @@ kql_funcs_register(sqlite3 *db, int64_t now)
 		if (rc != SQLITE_OK)
 			return rc;
 	}
-	return SQLITE_OK;
+	return sqlite3_create_collation(db, "KQLCI", SQLITE_UTF8, NULL,
+	    collate_ci);
 }

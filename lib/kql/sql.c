@@ -834,15 +834,17 @@ gen_range(struct gen *g, struct kql_tab *tab, struct scope *scope)
 		return NULL;
 	g->recursive = 1;
 	if (from.type == KQL_T_DATETIME && step.type == KQL_T_TIMESPAN)
-		body = gen_fmt(g, "SELECT %s AS v UNION ALL SELECT "
-		    "kql_dt_add(v, %s) FROM %%s WHERE kql_dt_add(v, %s) <= %s "
-		    "LIMIT 1000000", from.sql, step.sql, step.sql, to.sql);
+		body = gen_fmt(g, "SELECT %s AS v, 1 AS n UNION ALL SELECT "
+		    "kql_dt_add(v, %s), n + 1 FROM %%s WHERE kql_dt_add(v, %s) "
+		    "<= %s AND kql_range_check(n)", from.sql, step.sql,
+		    step.sql, to.sql);
 	else if ((from.type == KQL_T_LONG || from.type == KQL_T_INT ||
 	    from.type == KQL_T_REAL || from.type == KQL_T_TIMESPAN) &&
 	    step.type == from.type)
-		body = gen_fmt(g, "SELECT %s AS v UNION ALL SELECT v + %s "
-		    "FROM %%s WHERE v + %s <= %s LIMIT 1000000", from.sql,
-		    step.sql, step.sql, to.sql);
+		body = gen_fmt(g, "SELECT %s AS v, 1 AS n UNION ALL SELECT "
+		    "v + %s, n + 1 FROM %%s WHERE v + %s <= %s AND "
+		    "kql_range_check(n)", from.sql, step.sql, step.sql,
+		    to.sql);
 	else {
 		gen_fail(g, tab->pos, "range of %s by %s is not supported",
 		    kql_type_name(from.type), kql_type_name(step.type));
@@ -1988,6 +1990,7 @@ gen_mv_expand(struct gen *g, struct rel *in, struct kql_op *op,
 	size_t i, k;
 	ssize_t at;
 	int first = 1;
+	const char *src = NULL, *index = NULL;
 
 	if (needs_closed(g, in, op) == -1)
 		return NULL;
@@ -2021,8 +2024,23 @@ gen_mv_expand(struct gen *g, struct rel *in, struct kql_op *op,
 	}
 	buf_init(&from);
 	if (op->nitems == 1) {
+		/*
+		 * Kusto expands null (a missing property too) to one row
+		 * holding null, an empty array or bag to none: json_each
+		 * gives no row for SQL NULL, one of type 'null' for JSON
+		 * null.  The index of a bag's element is its position,
+		 * which json_each does not give (j.id counts JSON nodes).
+		 */
+		src = gen_fmt(g, "coalesce(%s, 'null')", sx_json(g, &vals[0]));
+		index = gen_fmt(g, "(CASE WHEN typeof(j.key) = 'integer' THEN "
+		    "j.key ELSE (SELECT count(*) FROM json_each(%s) AS j2 "
+		    "WHERE j2.id < j.id) END)", src);
+		if (src == NULL || index == NULL) {
+			buf_release(&from);
+			return NULL;
+		}
 		buf_printf(&from, "%s AS t, json_each(%s) AS j", in->from,
-		    sx_json(g, &vals[0]));
+		    src);
 	} else {
 		/* Parallel expansion: row i takes element i of each. */
 		buf_printf(&from, "%s AS t, json_each(kql_mv_indexes(",
@@ -2076,9 +2094,7 @@ gen_mv_expand(struct gen *g, struct rel *in, struct kql_op *op,
 			buf_release(&from);
 			return NULL;
 		}
-		exprs[cs.n - 1] = op->nitems == 1 ?
-		    "(CASE WHEN typeof(j.key) = 'integer' THEN j.key ELSE "
-		    "j.id END)" : "j.value";
+		exprs[cs.n - 1] = op->nitems == 1 ? index : "j.value";
 	}
 	buf_init(&b);
 	buf_adds(&b, "SELECT ");
@@ -2087,7 +2103,7 @@ gen_mv_expand(struct gen *g, struct rel *in, struct kql_op *op,
 	buf_printf(&b, " FROM %s", buf_str(&from));
 	if (op->limit >= 0)
 		buf_printf(&b, " WHERE %s < %lld", op->nitems == 1 ?
-		    "j.key" : "j.value", (long long)op->limit);
+		    index : "j.value", (long long)op->limit);
 	buf_release(&from);
 	return new_rel(g, new_cte(g, buf_done(g, &b)), &cs, 0);
 }

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "kql/casefold.h"
 #include "kql/regex.h"
 #include "kql/sqlint.h"
 #include "kql/time.h"
@@ -620,6 +621,95 @@ gen_arith(struct gen *g, struct kql_expr *e, struct sx *a, struct sx *b,
 	return out->sql == NULL ? -1 : 0;
 }
 
+/*
+ * An and/or chain, "a or b or c ...", parsed as a left-deep tree.  Made
+ * flat: compiled one level deep and written as "(a OR b OR c)", so that
+ * neither our depth limit nor SQLite's parser stack grows with its
+ * length.  Long chains are grouped by LOGIC_GROUP terms, a balanced tree
+ * whose height SQLite's expression-depth limit (1000) never reaches.
+ */
+#define LOGIC_GROUP	32
+
+static int
+gen_logic(struct gen *g, struct ectx *cx, struct kql_expr *e,
+    struct sx *out)
+{
+	struct kql_expr **stack = NULL, *n;
+	const char **terms = NULL, *op = e->op == KB_AND ? " AND " : " OR ";
+	size_t nstack = 0, nterms = 0, cap = 0, tcap = 0, i, j, k;
+	struct buf b;
+	struct sx v;
+	int rc = -1, is_const = 1, is_agg = 0;
+
+	buf_init(&b);
+	stack = malloc(sizeof(*stack) * (cap = 16));
+	if (stack == NULL)
+		goto oom;
+	stack[nstack++] = e;
+	while (nstack > 0) {
+		n = stack[--nstack];
+		if (n->kind == KX_BINARY && n->op == e->op) {
+			if (nstack + 2 > cap) {
+				struct kql_expr **ns = realloc(stack,
+				    sizeof(*stack) * (cap *= 2));
+
+				if (ns == NULL)
+					goto oom;
+				stack = ns;
+			}
+			/* b first: a comes off the stack first */
+			stack[nstack++] = n->b;
+			stack[nstack++] = n->a;
+			continue;
+		}
+		if (gen_expr(g, cx, n, &v) == -1)
+			goto out;
+		if (nterms == tcap) {
+			const char **nt = realloc(terms, sizeof(*terms) *
+			    (tcap = tcap ? tcap * 2 : 16));
+
+			if (nt == NULL)
+				goto oom;
+			terms = nt;
+		}
+		if ((terms[nterms++] = sx_bool(g, &v)) == NULL)
+			goto out;
+		is_const = is_const && v.is_const;
+		is_agg = is_agg || v.is_agg;
+	}
+	/* Join by groups until one term is left. */
+	while (nterms > 1) {
+		for (i = j = 0; i < nterms; i += LOGIC_GROUP, j++) {
+			buf_reset(&b);
+			buf_addc(&b, '(');
+			for (k = i; k < nterms && k < i + LOGIC_GROUP; k++) {
+				if (k > i)
+					buf_adds(&b, op);
+				buf_adds(&b, terms[k]);
+			}
+			buf_addc(&b, ')');
+			if (buf_failed(&b))
+				goto oom;
+			terms[j] = kql_arena_strndup(g->a, buf_str(&b), b.len);
+			if (terms[j] == NULL)
+				goto oom;
+		}
+		nterms = j;
+	}
+	sx_init(out, terms[0], KQL_T_BOOL);
+	out->is_const = is_const;
+	out->is_agg = is_agg;
+	rc = 0;
+	goto out;
+oom:
+	fail_oom(g);
+out:
+	buf_release(&b);
+	free(stack);
+	free(terms);
+	return rc;
+}
+
 static int
 gen_binary(struct gen *g, struct ectx *cx, struct kql_expr *e,
     struct sx *out)
@@ -627,6 +717,8 @@ gen_binary(struct gen *g, struct ectx *cx, struct kql_expr *e,
 	struct sx a, b;
 	const char *as, *bs;
 
+	if (e->op == KB_AND || e->op == KB_OR)
+		return gen_logic(g, cx, e, out);
 	if (gen_expr(g, cx, e->a, &a) == -1 || gen_expr(g, cx, e->b, &b) == -1)
 		return -1;
 	switch (e->op) {
@@ -643,11 +735,6 @@ gen_binary(struct gen *g, struct ectx *cx, struct kql_expr *e,
 	out->is_const = a.is_const && b.is_const;
 	out->is_agg = a.is_agg || b.is_agg;
 	switch (e->op) {
-	case KB_AND:
-	case KB_OR:
-		out->sql = gen_fmt(g, "(%s %s %s)", sx_bool(g, &a),
-		    e->op == KB_AND ? "AND" : "OR", sx_bool(g, &b));
-		break;
 	case KB_EQ:
 	case KB_NE:
 		if (coerce_pair(g, &a, &b) == -1)
@@ -676,7 +763,7 @@ gen_binary(struct gen *g, struct ectx *cx, struct kql_expr *e,
 	case KB_NE_CI:
 		as = sx_text(g, &a);
 		bs = sx_text(g, &b);
-		out->sql = gen_fmt(g, "(%s %s %s COLLATE NOCASE)", as,
+		out->sql = gen_fmt(g, "(%s %s %s COLLATE KQLCI)", as,
 		    e->op == KB_EQ_CI ? "=" : "<>", bs);
 		break;
 	default:
@@ -747,6 +834,9 @@ tab_column(struct gen *g, struct kql_expr *e, struct scope *scope,
 	    gen_ident(g, r->cols[0].sqlname), r->from);
 }
 
+/* String literals in an in() list past which they go in as one JSON array. */
+#define IN_JSON_MIN	64
+
 static int
 gen_in(struct gen *g, struct ectx *cx, struct kql_expr *e, struct sx *out)
 {
@@ -754,7 +844,8 @@ gen_in(struct gen *g, struct ectx *cx, struct kql_expr *e, struct sx *out)
 	struct buf pieces, lits, json;
 	const char *lhs, *sub;
 	enum kql_type st;
-	size_t i, nlits = 0, njson = 0, npieces = 0;
+	size_t i, nlits = 0, njson = 0, npieces = 0, nstrs = 0, strcap = 0;
+	struct kql_param_value *strs = NULL;
 	int ci = e->op == KB_IN_CI || e->op == KB_NIN_CI;
 	int neg = e->op == KB_NIN || e->op == KB_NIN_CI;
 	int has = e->op == KB_HAS_ANY || e->op == KB_HAS_ALL;
@@ -764,7 +855,7 @@ gen_in(struct gen *g, struct ectx *cx, struct kql_expr *e, struct sx *out)
 	if (has || ci) {
 		lhs = sx_text(g, &a);
 		if (ci)
-			lhs = gen_fmt(g, "lower(%s)", lhs);
+			lhs = gen_fmt(g, "kql_fold(%s)", lhs);
 	} else {
 		lhs = sx_scalar(g, &a);
 	}
@@ -794,7 +885,7 @@ gen_in(struct gen *g, struct ectx *cx, struct kql_expr *e, struct sx *out)
 			} else {
 				buf_printf(&pieces, "%s%s IN (SELECT %s FROM "
 				    "(%s))", npieces++ > 0 ? " OR " : "", lhs,
-				    ci ? "lower(\"_kqlv\")" : "\"_kqlv\"",
+				    ci ? "kql_fold(\"_kqlv\")" : "\"_kqlv\"",
 				    sub);
 			}
 			continue;
@@ -816,7 +907,7 @@ gen_in(struct gen *g, struct ectx *cx, struct kql_expr *e, struct sx *out)
 			} else {
 				buf_printf(&pieces, "%s%s IN (SELECT %s FROM "
 				    "json_each(%s))", npieces++ > 0 ? " OR " :
-				    "", lhs, ci ? "lower(value)" : "value",
+				    "", lhs, ci ? "kql_fold(value)" : "value",
 				    v.sql);
 			}
 			continue;
@@ -840,25 +931,64 @@ gen_in(struct gen *g, struct ectx *cx, struct kql_expr *e, struct sx *out)
 		}
 		if (coerce_pair(g, &a, &v) == -1)
 			goto fail;
+		if (v.lit != NULL && !v.lit->lit_null && is_stringish(v.type) &&
+		    (ci || is_stringish(a.type))) {
+			/* a string literal: kept aside, see below */
+			struct kql_param_value *p = kql_arena_push(g->a,
+			    (void **)&strs, &nstrs, &strcap, sizeof(*p));
+			char *s = kql_arena_strndup(g->a, v.lit->sval,
+			    v.lit->slen);
+
+			if (p == NULL || s == NULL) {
+				fail_oom(g);
+				goto fail;
+			}
+			/* fold the literal now, as kql_fold() folds the rest */
+			if (ci)
+				kql_case_map(v.lit->sval, v.lit->slen, s,
+				    KQL_CASE_FOLD);
+			p->kind = KQL_P_TEXT;
+			p->text = s;
+			p->len = v.lit->slen;
+			continue;
+		}
 		if (nlits++ > 0)
 			buf_adds(&lits, ", ");
-		if (ci && v.lit != NULL && !v.lit->lit_null &&
-		    is_stringish(v.type)) {
-			/* lower the literal now (ASCII, as SQLite's lower()) */
-			char *low = kql_arena_strndup(g->a, v.lit->sval,
-			    v.lit->slen);
-			size_t k;
-
-			if (low == NULL)
-				goto fail;
-			for (k = 0; k < v.lit->slen; k++)
-				if (low[k] >= 'A' && low[k] <= 'Z')
-					low[k] = (char)(low[k] - 'A' + 'a');
-			buf_adds(&lits, gen_param_text(g, low, v.lit->slen));
-		} else if (ci) {
-			buf_printf(&lits, "lower(%s)", sx_text(g, &v));
+		if (ci) {
+			buf_printf(&lits, "kql_fold(%s)", sx_text(g, &v));
 		} else {
 			buf_adds(&lits, v.sql);
+		}
+	}
+	/*
+	 * Many string literals (a list of indicators) go in as one JSON
+	 * array: a bound parameter each costs SQLite time quadratic in
+	 * their number.  A few stay plain parameters in the IN list.
+	 */
+	if (nstrs >= IN_JSON_MIN) {
+		struct buf sj;
+		const char *js;
+		size_t jl;
+
+		buf_init(&sj);
+		buf_addc(&sj, '[');
+		for (i = 0; i < nstrs; i++) {
+			if (i > 0)
+				buf_addc(&sj, ',');
+			json_escape(&sj, strs[i].text, strs[i].len);
+		}
+		buf_addc(&sj, ']');
+		if ((js = arena_buf(g, &sj, &jl)) == NULL)
+			goto fail;
+		buf_printf(&pieces, "%s%s IN (SELECT value FROM json_each(%s))",
+		    npieces++ > 0 ? " OR " : "", lhs, gen_param_text(g, js,
+		    jl));
+	} else {
+		for (i = 0; i < nstrs; i++) {
+			if (nlits++ > 0)
+				buf_adds(&lits, ", ");
+			buf_adds(&lits, gen_param_text(g, strs[i].text,
+			    strs[i].len));
 		}
 	}
 	buf_addc(&json, ']');
@@ -1504,21 +1634,57 @@ fn_coalesce(struct fnctx *f, struct sx *out)
 	return done(f, out, arena_buf(G, &b, NULL), t);
 }
 
-static int
-fn_pack(struct fnctx *f, struct sx *out)
+/*
+ * json_object() of pairs (each "key, json(value)"), PACK_CHUNK pairs at a
+ * time merged by kql_bag_concat: SQLite takes at most 127 arguments.
+ */
+#define PACK_CHUNK	60
+
+static const char *
+pack_pairs(struct gen *g, const char **pairs, size_t n)
 {
 	struct buf b;
 	size_t i;
 
+	buf_init(&b);
+	if (n > PACK_CHUNK)
+		buf_adds(&b, "kql_bag_concat(");
+	buf_adds(&b, "json_object(");
+	for (i = 0; i < n; i++) {
+		if (i > 0 && i % PACK_CHUNK == 0)
+			buf_adds(&b, "), json_object(");
+		else if (i > 0)
+			buf_adds(&b, ", ");
+		buf_adds(&b, pairs[i] != NULL ? pairs[i] : "NULL, NULL");
+	}
+	buf_addc(&b, ')');
+	if (n > PACK_CHUNK)
+		buf_addc(&b, ')');
+	if (n > PACK_CHUNK * 120) {
+		buf_release(&b);
+		gen_fail(g, g->at, "more than %d keys to pack",
+		    PACK_CHUNK * 120);
+		return NULL;
+	}
+	return arena_buf(g, &b, NULL);
+}
+
+static int
+fn_pack(struct fnctx *f, struct sx *out)
+{
+	size_t i;
+
+	const char **pairs;
+
 	if (f->n % 2 != 0)
 		return fn_fail(f, "%s() needs key, value pairs", f->fn->name);
-	buf_init(&b);
-	buf_adds(&b, "json_object(");
+	pairs = kql_arena_alloc(G->a, (f->n / 2 + 1) * sizeof(*pairs));
+	if (pairs == NULL)
+		return fail_oom(G);
 	for (i = 0; i < f->n; i += 2)
-		buf_printf(&b, "%s%s, json(%s)", i > 0 ? ", " : "",
-		    sx_text(G, A(i)), sx_json_elem(G, A(i + 1)));
-	buf_addc(&b, ')');
-	return done(f, out, arena_buf(G, &b, NULL), KQL_T_DYNAMIC);
+		pairs[i / 2] = gen_fmt(G, "%s, json(%s)", sx_text(G, A(i)),
+		    sx_json_elem(G, A(i + 1)));
+	return done(f, out, pack_pairs(G, pairs, f->n / 2), KQL_T_DYNAMIC);
 }
 
 static int
@@ -1540,15 +1706,16 @@ static int
 fn_pack_all(struct fnctx *f, struct sx *out)
 {
 	struct rel *r = f->cx->rel;
-	struct buf b;
+	const char **pairs;
 	struct sx c;
 	size_t i;
 
 	if (r == NULL || r->open)
 		return fn_fail(f, "%s() needs a table whose columns are known",
 		    "pack_all");
-	buf_init(&b);
-	buf_adds(&b, "json_object(");
+	pairs = kql_arena_alloc(G->a, (r->ncols + 1) * sizeof(*pairs));
+	if (pairs == NULL)
+		return fail_oom(G);
 	for (i = 0; i < r->ncols; i++) {
 		struct buf q;
 
@@ -1557,12 +1724,11 @@ fn_pack_all(struct fnctx *f, struct sx *out)
 			buf_adds(&q, f->cx->qual);
 		kql_sql_quote_ident(&q, r->cols[i].sqlname);
 		sx_init(&c, arena_buf(G, &q, NULL), r->cols[i].type);
-		buf_printf(&b, "%s%s, json(%s)", i > 0 ? ", " : "",
-		    gen_param_text(G, r->cols[i].name,
-		    strlen(r->cols[i].name)), sx_json_elem(G, &c));
+		pairs[i] = gen_fmt(G, "%s, json(%s)", gen_param_text(G,
+		    r->cols[i].name, strlen(r->cols[i].name)),
+		    sx_json_elem(G, &c));
 	}
-	buf_addc(&b, ')');
-	sx_init(out, arena_buf(G, &b, NULL), KQL_T_DYNAMIC);
+	sx_init(out, pack_pairs(G, pairs, r->ncols), KQL_T_DYNAMIC);
 	return out->sql == NULL ? -1 : 0;
 }
 
@@ -1930,8 +2096,8 @@ static const struct fn fn_table[] = {
 	{ "make_timespan", 2, 5, fn_plain, 0, "kql_make_timespan",
 	    KQL_T_TIMESPAN },
 	/* strings */
-	{ "tolower", 1, 1, fn_text, 0, "lower", KQL_T_STRING },
-	{ "toupper", 1, 1, fn_text, 0, "upper", KQL_T_STRING },
+	{ "tolower", 1, 1, fn_text, 0, "kql_tolower", KQL_T_STRING },
+	{ "toupper", 1, 1, fn_text, 0, "kql_toupper", KQL_T_STRING },
 	{ "strlen", 1, 1, fn_strlen, 0, NULL, 0 },
 	{ "string_size", 1, 1, fn_text, 0, "kql_string_size", KQL_T_LONG },
 	{ "substring", 2, 3, fn_substring, 0, NULL, 0 },
@@ -2030,8 +2196,8 @@ static const struct fn fn_table[] = {
 	{ "bag_keys", 1, 1, fn_dynamic_arg, 0, "kql_bag_keys",
 	    KQL_T_DYNAMIC },
 	{ "bag_has_key", 2, 2, fn_bag_has_key, 0, NULL, 0 },
-	{ "pack", 0, 128, fn_pack, 0, NULL, 0 },
-	{ "bag_pack", 0, 128, fn_pack, 0, NULL, 0 },
+	{ "pack", 0, 14400, fn_pack, 0, NULL, 0 },
+	{ "bag_pack", 0, 14400, fn_pack, 0, NULL, 0 },
 	{ "pack_dictionary", 0, 128, fn_pack, 0, NULL, 0 },
 	{ "pack_array", 0, 128, fn_pack_array, 0, NULL, 0 },
 	{ "pack_all", 0, 0, fn_pack_all, 0, NULL, 0 },

@@ -65,8 +65,10 @@ def inc_357335:
 	      Account: {"$ref": "3"}, Host: {"$ref": "2"}, Type: "process"},
 	     {"$ref": "5"}, {"$ref": "7"},
 	     {"$id": "9", Directory: "C:\\ProgramData", Name: "7z2408-x64.exe",
-	      FileHashes: [{"$id": "10", Algorithm: "SHA256", Value: $inst.sha256, Type: "filehash"}], Type: "file"},
-	     {"$ref": "10"},
+	      FileHashes: [{"$id": "10", Algorithm: "SHA256", Value: $inst.sha256, Type: "filehash"},
+	                   {"$id": "13", Algorithm: "SHA1", Value: $inst.sha1, Type: "filehash"},
+	                   {"$id": "14", Algorithm: "MD5", Value: $inst.md5, Type: "filehash"}], Type: "file"},
+	     {"$ref": "10"}, {"$ref": "13"}, {"$ref": "14"},
 	     {"$id": "11", Address: range_storage.ip, Type: "ip"},
 	     {"$id": "12", Url: range_blob("7z2408-x64.exe"), Type: "url"}],
 	   ext: (scheduled_ext("357335"; "Malicious PowerShell Execution"; q_malicious_powershell; "01:00:00"; 1;
