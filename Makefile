@@ -29,9 +29,11 @@ LDLIBS    += $(PKG_LIBS) -lm -lpthread
 ifeq ($(SANITIZE),1)
 BUILD      = build/san
 BIN        = build/san/bin
-CFLAGS    += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
-             -fno-sanitize-recover=undefined
-LDFLAGS   += -fsanitize=address,undefined
+# GCC's "undefined" leaves out the float checks; they are named.
+SAN_FLAGS  = -fsanitize=address,undefined,float-cast-overflow,float-divide-by-zero
+CFLAGS    += -O1 $(SAN_FLAGS) -fno-omit-frame-pointer \
+             -fno-sanitize-recover=undefined,float-cast-overflow,float-divide-by-zero
+LDFLAGS   += $(SAN_FLAGS)
 else
 BUILD      = build
 BIN        = bin
