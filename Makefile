@@ -31,9 +31,11 @@ override LDLIBS += $(PKG_LIBS) -lm -lpthread
 ifeq ($(SANITIZE),1)
 BUILD      = build/san
 BIN        = build/san/bin
-override CFLAGS += -O1 -fsanitize=address,undefined \
-             -fno-omit-frame-pointer -fno-sanitize-recover=undefined
-override LDFLAGS += -fsanitize=address,undefined
+# GCC's "undefined" leaves out the float checks; they are named.
+SAN_FLAGS  = -fsanitize=address,undefined,float-cast-overflow,float-divide-by-zero
+override CFLAGS += -O1 $(SAN_FLAGS) -fno-omit-frame-pointer \
+             -fno-sanitize-recover=undefined,float-cast-overflow,float-divide-by-zero
+override LDFLAGS += $(SAN_FLAGS)
 else
 BUILD      = build
 BIN        = bin

@@ -20,6 +20,7 @@ struct setting {
 static struct setting	*settings;
 static size_t		 nsettings;
 static int		 loaded;
+static int		 warn_modes;	/* say when a file is open to others */
 
 static void
 add_setting(const char *name, const char *value)
@@ -99,9 +100,11 @@ load_file(const char *path)
 	fp = fopen(path, "r");
 	if (fp == NULL)
 		return;
-	if (fstat(fileno(fp), &st) == 0 && (st.st_mode & 077) != 0)
-		log_warn("'%s' is readable by group or others (mode %04o); "
+	if (warn_modes && fstat(fileno(fp), &st) == 0 &&
+	    (st.st_mode & 077) != 0)
+		log_warn("'%s' is %s by group or others (mode %04o); "
 		    "it may hold keys: chmod 600 it", path,
+		    (st.st_mode & 044) != 0 ? "readable" : "writable",
 		    (unsigned)(st.st_mode & 07777));
 	while (getline(&line, &cap, fp) != -1)
 		parse_line(line);
@@ -118,6 +121,12 @@ load(void)
 	if (loaded)
 		return;
 	loaded = 1;
+	/* One warning a run: a parent that read the files has said it, and
+	 * says so to its children (the front door before triage run's
+	 * stages, triage-agent before its tools). */
+	warn_modes = getenv(CONFIG_CHECKED) == NULL;
+	if (warn_modes)
+		(void)setenv(CONFIG_CHECKED, "1", 1);
 	load_file(".env");
 	xdg = getenv("XDG_CONFIG_HOME");
 	home = getenv("HOME");
@@ -128,6 +137,12 @@ load(void)
 	else
 		return;
 	load_file(path);
+}
+
+void
+config_load(void)
+{
+	load();
 }
 
 const char *

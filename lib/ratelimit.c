@@ -29,6 +29,7 @@
 #include "buf.h"
 #include "cache.h"
 #include "config.h"
+#include "log.h"
 #include "ratelimit.h"
 
 #define STATE_MAGIC	"triage-ratelimit 1"
@@ -507,6 +508,10 @@ ratelimit_reserve(struct ratelimit *rl, int64_t now, int64_t max_wait,
 	}
 	st.count++;
 	rc = state_save(rl, fd, &st) == 0 ? RATELIMIT_GO : RATELIMIT_FAIL;
+	/* For tests/concurrency: every slot booked, across processes. */
+	if (rc == RATELIMIT_GO && rl->path != NULL)
+		log_debug("rate limit %s: booked slot %lld",
+		    strrchr(rl->path, '/') + 1, (long long)t);
 out:
 	state_close(fd, &st);
 	return rc;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "config.h"
 #include "paths.h"
 
 static const char synopsis[] = "triage [--help | --version] COMMAND [ARG ...]";
@@ -64,6 +65,9 @@ main(int argc, char *argv[])
 	if (strlen(cmd) > 64 || strspn(cmd, "abcdefghijklmnopqrstuvwxyz"
 	    "0123456789-") != strlen(cmd))
 		cli_die(EXIT_USAGE, "'%s' is not a triage command", cmd);
+	/* The .env files now, so a warning about their modes comes once,
+	 * here, and not from each program the command runs. */
+	config_load();
 	snprintf(name, sizeof(name), "triage-%s", cmd);
 	paths_program(name, path, sizeof(path));
 	argv[1] = name;

@@ -2,11 +2,13 @@
  * replay: runs a fuzz target over files without libFuzzer, so `make check`
  * replays every seed and every crash ever found (tests/fuzz/corpus/NAME and
  * tests/fuzz/crashes/NAME) on every build, under the sanitizers when
- * SANITIZE=1.  Arguments are files or directories.  Prints TAP.
+ * SANITIZE=1.  Arguments are files or directories.  Prints TAP; fails
+ * when nothing was replayed or an input could not be read.
  */
 #include <sys/stat.h>
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +16,8 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static int count;
+static int count;	/* inputs replayed */
+static int errors;	/* inputs that could not be read */
 
 static void
 run_file(const char *path)
@@ -24,15 +27,24 @@ run_file(const char *path)
 	long n;
 
 	fp = fopen(path, "rb");
-	if (fp == NULL)
+	if (fp == NULL) {
+		fprintf(stderr, "replay: %s: %s\n", path, strerror(errno));
+		errors++;
 		return;
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	rewind(fp);
-	data = malloc(n > 0 ? (size_t)n : 1);
-	if (data != NULL && fread(data, 1, (size_t)n, fp) == (size_t)n) {
-		LLVMFuzzerTestOneInput(data, (size_t)n);
-		count++;
+	}
+	data = NULL;
+	if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) >= 0) {
+		rewind(fp);
+		data = malloc(n > 0 ? (size_t)n : 1);
+		if (data != NULL && fread(data, 1, (size_t)n, fp) == (size_t)n) {
+			LLVMFuzzerTestOneInput(data, (size_t)n);
+			count++;
+			path = NULL;
+		}
+	}
+	if (path != NULL) {
+		fprintf(stderr, "replay: %s: cannot read it\n", path);
+		errors++;
 	}
 	free(data);
 	fclose(fp);
@@ -46,6 +58,8 @@ run_path(const char *path)
 	char sub[4096];
 	DIR *d;
 
+	/* A missing directory is no error (crashes/NAME exists once a crash
+	 * has been found); replaying nothing at all is (main). */
 	if (stat(path, &st) == -1)
 		return;
 	if (!S_ISDIR(st.st_mode)) {
@@ -53,8 +67,11 @@ run_path(const char *path)
 		return;
 	}
 	d = opendir(path);
-	if (d == NULL)
+	if (d == NULL) {
+		fprintf(stderr, "replay: %s: %s\n", path, strerror(errno));
+		errors++;
 		return;
+	}
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
@@ -71,7 +88,18 @@ main(int argc, char *argv[])
 
 	for (i = 1; i < argc; i++)
 		run_path(argv[i]);
-	/* Reaching here without a crash or sanitizer report is the test. */
+	/* Reaching here without a crash or sanitizer report is the test, but
+	 * only if something was replayed: a missing corpus tests nothing. */
+	if (count == 0) {
+		printf("not ok 1 - replayed no inputs (is the corpus "
+		    "missing?)\n1..1\n");
+		return 1;
+	}
+	if (errors > 0) {
+		printf("not ok 1 - replayed %d inputs, %d unreadable\n1..1\n",
+		    count, errors);
+		return 1;
+	}
 	printf("ok 1 - replayed %d inputs\n1..1\n", count);
 	return 0;
 }
