@@ -61,7 +61,7 @@ FUZZ_BINS  = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/%)
 
 MAN_PAGES  = $(wildcard doc/*.1)
 
-.PHONY: all check demo bench fuzz install uninstall clean deps tests-build
+.PHONY: all check demo bench fuzz install uninstall clean deps test-deps tests-build
 .DEFAULT_GOAL := all
 
 all: $(PROG_BINS) $(SCRIPT_BINS)
@@ -115,11 +115,15 @@ $(foreach f,$(FUZZ_SRC:tests/fuzz/%.c=%),$(eval $(call fuzz_rule,$(f))))
 
 tests-build: all $(UNIT_BINS) $(TEST_HELPERS) $(FUZZ_BINS) $(MOCK)
 
-# Install what is missing (Debian packages), then build and test.
+# Install what is missing (Debian packages): deps for building and the
+# demo, test-deps also for the tests.
 deps:
 	@scripts/install-deps --check >/dev/null 2>&1 || scripts/install-deps
 
-check: deps
+test-deps:
+	@scripts/install-deps --test --check >/dev/null 2>&1 || scripts/install-deps --test
+
+check: test-deps
 	@$(MAKE) --no-print-directory tests-build
 	@BIN="$(CURDIR)/$(BIN)" BUILD="$(CURDIR)/$(BUILD)" \
 	    SANITIZE="$(SANITIZE)" tests/run $(TESTS)
@@ -129,12 +133,12 @@ demo: deps
 	@$(MAKE) -s --no-print-directory all
 	@BIN="$(CURDIR)/$(BIN)" scripts/demo
 
-bench: deps
+bench: test-deps
 	@$(MAKE) --no-print-directory tests-build
 	@BIN="$(CURDIR)/$(BIN)" BUILD="$(CURDIR)/$(BUILD)" bench/run $(BENCH)
 
 fuzz:
-	@scripts/install-deps --fuzz --check >/dev/null 2>&1 || scripts/install-deps --fuzz
+	@scripts/install-deps --test --fuzz --check >/dev/null 2>&1 || scripts/install-deps --test --fuzz
 	@tests/fuzz/run $(FUZZ)
 
 install: all
