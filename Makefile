@@ -145,9 +145,10 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(SHAREDIR)
 	install -m 755 $(PROG_BINS) $(SCRIPT_BINS) $(DESTDIR)$(BINDIR)
 	$(if $(MAN_PAGES),install -m 644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/man1)
-	for d in data prompts schemas; do \
-	    if [ -d $$d ]; then cp -R $$d $(DESTDIR)$(SHAREDIR)/; fi; \
-	done
+	cp -R data prompts $(DESTDIR)$(SHAREDIR)/
+	install -d $(DESTDIR)$(SHAREDIR)/examples $(DESTDIR)$(SHAREDIR)/scripts
+	cp -R examples/eval examples/workspace $(DESTDIR)$(SHAREDIR)/examples/
+	install -m 755 scripts/build-workspace $(DESTDIR)$(SHAREDIR)/scripts/
 
 uninstall:
 	for p in $(notdir $(PROG_BINS) $(SCRIPT_BINS)); do \
