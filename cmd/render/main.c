@@ -4,7 +4,9 @@
  * page, a Teams or Slack card, or with --queue a table of incidents.
  *
  * The whole stream is read before anything is written, so a malformed
- * line ends the run with EXIT_DATA and no output at all.  Each incident
+ * line ends the run with EXIT_DATA and no output at all; a line that is
+ * JSON but for raw invalid UTF-8 or an integer beyond 64 bits is taken,
+ * with a warning (lenient.c).  Each incident
  * record starts a new document (records before the first belong to it);
  * with -o each document becomes its own file, written atomically (never
  * replacing anything), the brief first and its JSON sidecar last, so a
@@ -206,15 +208,33 @@ static void
 read_stream(struct run *r)
 {
 	struct ndjson_reader rd;
-	struct buf msg;
+	struct buf msg, fixed;
+	unsigned nbad, nbig;
 	size_t len;
 	char *line;
 	json_t *rec;
 
 	ndjson_init(&rd, stdin, "<stdin>");
+	buf_init(&fixed);
 	while ((line = ndjson_getline(&rd, &len)) != NULL) {
 		jsonfix_escapes(line, len);
 		rec = ndjson_parse(&rd, line, len);
+		/* One bad value should not cost the brief: a second try
+		 * with bad bytes and huge integers made harmless. */
+		if (rec == NULL && lenient_fix(line, len, &fixed, &nbad,
+		    &nbig) == 0 && nbad + nbig > 0 &&
+		    (rec = json_loadb(fixed.data, fixed.len, JSON_DECODE_ANY,
+		    NULL)) != NULL) {
+			rd.failed = 0;
+			if (nbad > 0)
+				cli_warn("%s:%zu: %u byte%s of invalid UTF-8 or "
+				    "raw control characters shown as U+FFFD", rd.source, rd.line,
+				    nbad, nbad == 1 ? "" : "s");
+			if (nbig > 0)
+				cli_warn("%s:%zu: %u integer%s beyond 64 bits "
+				    "kept as text", rd.source, rd.line, nbig,
+				    nbig == 1 ? "" : "s");
+		}
 		if (rec != NULL && !json_is_object(rec)) {
 			json_decref(rec);
 			rec = NULL;
@@ -234,6 +254,7 @@ read_stream(struct run *r)
 	if (rd.failed)
 		cli_die(EXIT_FAIL, "%s", rd.error);
 	ndjson_release(&rd);
+	buf_release(&fixed);
 	flush_bundle(r);
 }
 
