@@ -702,12 +702,13 @@ lock_job(const struct job *j, int wait)
 	char key[8192 + 64];
 	int fd, n;
 
-	n = snprintf(key, sizeof(key), "%s/%s:%s",
+	n = snprintf(key, sizeof(key), "lookup:%s/%s:%s",
 	    providers[j->provider].name, ioc_kind_name(j->ind->kind),
 	    j->ind->value);
 	if (n < 0 || (size_t)n >= sizeof(key))
 		return -2;
-	fd = cache_lock_key("enrich/locks", key, wait);
+	/* Beside the cache, not in it: a lock file is no answer. */
+	fd = cache_lock_key("locks", key, wait);
 	if (fd == -1 && !wait && errno == EWOULDBLOCK)
 		return -1;
 	return fd >= 0 ? fd : -2;
