@@ -17,21 +17,23 @@ SHAREDIR   = $(PREFIX)/share/triage
 
 PKGS       = libcurl jansson sqlite3 zlib
 CC        ?= cc
-CPPFLAGS  += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib -Icmd
+# CFLAGS=... on the command line replaces the -O2 -g default only: the
+# flags the build needs, -Werror and the sanitizers are added to it.
+override CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib -Icmd
 CFLAGS    ?= -O2 -g
-CFLAGS    += -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+override CFLAGS += -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
              -Wmissing-prototypes -Wvla -Wwrite-strings -Werror \
              -Wno-format-truncation
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-LDLIBS    += $(PKG_LIBS) -lm -lpthread
+override LDLIBS += $(PKG_LIBS) -lm -lpthread
 
 ifeq ($(SANITIZE),1)
 BUILD      = build/san
 BIN        = build/san/bin
-CFLAGS    += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
-             -fno-sanitize-recover=undefined
-LDFLAGS   += -fsanitize=address,undefined
+override CFLAGS += -O1 -fsanitize=address,undefined \
+             -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+override LDFLAGS += -fsanitize=address,undefined
 else
 BUILD      = build
 BIN        = bin

@@ -14,17 +14,12 @@ T=$BENCH_TMP/eval
 rm -rf "$T"
 mkdir -p "$T"
 
-# Offline means offline: no provider keys, whatever the shell has; the one
-# keyless service, InternetDB, pointed at a closed local port with its
-# public budget (60 a minute) lifted, so its lookups fail at once instead
-# of waiting for a network that is not there; a cache of our own.
-unset ANTHROPIC_API_KEY OPENAI_API_KEY ABUSEIPDB_API_KEY VIRUSTOTAL_API_KEY \
-    TRIAGE_WORKSPACE 2>/dev/null || true
-TRIAGE_INTERNETDB_URL=http://127.0.0.1:9
-TRIAGE_RATE_INTERNETDB=10000/min
-TRIAGE_HTTP_MAX_ATTEMPTS=1
+# Offline is triage eval's default with -p none (only the workspace's
+# own threat intelligence is asked); no model keys either, whatever the
+# shell has, and a cache of our own.
+unset ANTHROPIC_API_KEY OPENAI_API_KEY 2>/dev/null || true
 XDG_CACHE_HOME=$T/cache
-export TRIAGE_INTERNETDB_URL TRIAGE_RATE_INTERNETDB TRIAGE_HTTP_MAX_ATTEMPTS XDG_CACHE_HOME
+export XDG_CACHE_HOME
 
 echo "eval: the playbook over examples/eval" >&2
 triage-eval -p none -j "${BENCH_JOBS:-2}" -o "$T/run" "$TOP/examples/eval" > "$T/report.md"
@@ -33,8 +28,9 @@ cat <<EOS
 ## Eval: the playbook on the demo set
 
 \`triage eval --provider none\` over the $(jq '.summary.incidents' "$T/run/report.json")
-labelled incidents of \`examples/eval\`, offline (no model, no keys, InternetDB
-unreachable: threat intelligence is the workspace's own). The labels were written
+labelled incidents of \`examples/eval\`, offline (no model; threat intelligence
+is the workspace's own, \`--offline\` being the default with \`-p none\`); facts
+are matched as whole words. The labels were written
 from the evidence in the workspace, not tuned to the playbook; the
 playbook cannot weigh intent and never calls anything benign
 (triage-agent(1)), so its answer for benign and false positives is

@@ -2,9 +2,11 @@
  * cache: the XDG cache directory and file names for cache keys.
  */
 #include <sys/file.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +15,38 @@
 
 #include "cache.h"
 #include "file.h"
+#include "log.h"
+
+/*
+ * Tokens live in the cache, and without HOME it is in /tmp, where anyone
+ * may have made the directory first: it must be a real directory (not a
+ * symlink to one) of ours, and it is made 0700.  -1 (EPERM, with a warning
+ * once) when it is not.
+ */
+static int
+private_dir(const char *path)
+{
+	static _Atomic int warned;
+	struct stat st;
+	const char *why = NULL;
+
+	if (lstat(path, &st) == -1)
+		return -1;
+	if (S_ISLNK(st.st_mode))
+		why = "is a symbolic link";
+	else if (!S_ISDIR(st.st_mode))
+		why = "is not a directory";
+	else if (st.st_uid != geteuid())
+		why = "belongs to another user";
+	else if ((st.st_mode & 077) != 0 && chmod(path, 0700) == -1)
+		why = "cannot be made private (mode 0700)";
+	if (why == NULL)
+		return 0;
+	if (atomic_exchange(&warned, 1) == 0)
+		log_warn("cache directory '%s' %s; not using it", path, why);
+	errno = EPERM;
+	return -1;
+}
 
 int
 cache_dir(const char *sub, char *out, size_t outsz)
@@ -31,12 +65,16 @@ cache_dir(const char *sub, char *out, size_t outsz)
 		    (unsigned long)getuid());
 	if (n < 0 || (size_t)n >= outsz)
 		goto toolong;
+	if (file_mkdirs(out, 0700) == -1 || private_dir(out) == -1)
+		return -1;
 	if (sub != NULL && *sub != '\0') {
 		n = snprintf(out + n, outsz - (size_t)n, "/%s", sub) + n;
 		if (n < 0 || (size_t)n >= outsz)
 			goto toolong;
+		if (file_mkdirs(out, 0700) == -1 || private_dir(out) == -1)
+			return -1;
 	}
-	return file_mkdirs(out, 0700);
+	return 0;
 toolong:
 	errno = ENAMETOOLONG;
 	return -1;

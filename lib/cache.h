@@ -1,7 +1,9 @@
 /*
  * cache: where triage keeps what it may throw away: tokens, enrichment
  * answers, the ATT&CK index.  $XDG_CACHE_HOME/triage, or ~/.cache/triage,
- * created 0700 because tokens live there.
+ * created 0700 because tokens live there.  Without HOME it is
+ * /tmp/triage-cache-UID; a directory there (or anywhere) that is a symlink
+ * or another user's is refused, not used.
  */
 #ifndef TRIAGE_CACHE_H
 #define TRIAGE_CACHE_H
@@ -10,7 +12,9 @@
 
 /*
  * Writes the cache directory path for sub (NULL or "" for the top) into
- * out, creating it.  Returns 0, or -1 (errno) when it cannot be made.
+ * out, creating it.  Returns 0, or -1 (errno) when it cannot be made or is
+ * not safely ours (EPERM: a symlink, not a directory, or another user's;
+ * warned about once).
  */
 int	 cache_dir(const char *sub, char *out, size_t outsz);
 

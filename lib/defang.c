@@ -146,19 +146,26 @@ token_char(unsigned char c)
 }
 
 /*
- * In prose, "powershell.exe" is a file, not a domain: names ending in a
- * common file extension are left alone unless they are URLs.
+ * In prose, "powershell.exe" is a file, not a domain.  What a name's last
+ * label says: FILE_ONLY for common file extensions that are no top-level
+ * domain, FILE_OR_TLD for those that are both (.zip, .sh, .py, .so, .cab,
+ * .mov), NOT_FILE otherwise.
  */
+enum { NOT_FILE, FILE_ONLY, FILE_OR_TLD };
+
 static int
-looks_like_file(const char *s, size_t n)
+file_extension(const char *s, size_t n)
 {
 	static const char *exts[] = {
 		"exe", "dll", "sys", "ps1", "psm1", "bat", "cmd", "vbs",
 		"js", "hta", "msi", "lnk", "scr", "txt", "log", "ini", "cfg",
 		"xml", "json", "csv", "doc", "docx", "docm", "xls", "xlsx",
 		"xlsm", "ppt", "pptx", "pdf", "rtf", "iso", "img", "vhd",
-		"dat", "tmp", "bin", "db", "jar", "py", "sh", "so", "zip",
-		"rar", "7z", "gz", "tar", "cab", "evtx", "etl", NULL
+		"dat", "tmp", "bin", "db", "jar", "rar", "7z", "gz", "tar",
+		"evtx", "etl", NULL
+	};
+	static const char *tlds[] = {
+		"py", "sh", "so", "zip", "cab", "mov", NULL
 	};
 	const char *dot = NULL;
 	size_t i, elen;
@@ -166,14 +173,86 @@ looks_like_file(const char *s, size_t n)
 	for (i = 0; i < n; i++)
 		if (s[i] == '.')
 			dot = s + i;
-	if (dot == NULL || memchr(s, '/', n) != NULL)
-		return 0;
+	if (dot == NULL)
+		return NOT_FILE;
 	elen = n - (size_t)(dot - s) - 1;
 	for (i = 0; exts[i] != NULL; i++)
 		if (strlen(exts[i]) == elen &&
 		    strncasecmp(dot + 1, exts[i], elen) == 0)
-			return 1;
-	return 0;
+			return FILE_ONLY;
+	for (i = 0; tlds[i] != NULL; i++)
+		if (strlen(tlds[i]) == elen &&
+		    strncasecmp(dot + 1, tlds[i], elen) == 0)
+			return FILE_OR_TLD;
+	return NOT_FILE;
+}
+
+/*
+ * The length of a trailing ":port" (one to five digits) in s, or 0.  Out of
+ * range or not, the name before it is what matters.
+ */
+static size_t
+port_suffix(const char *s, size_t n)
+{
+	size_t i = n;
+
+	while (i > 0 && n - i < 6 && isdigit((unsigned char)s[i - 1]))
+		i--;
+	if (i == 0 || i == n || n - i > 5 || s[i - 1] != ':')
+		return 0;
+	return n - i + 1;
+}
+
+static enum ioc_kind
+classify_n(const char *s, size_t n)
+{
+	char tmp[8192];
+
+	if (n >= sizeof(tmp))
+		return IOC_NONE;
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	return ioc_classify(tmp);
+}
+
+/*
+ * A token of free text: URLs and mail addresses as defang() does them;
+ * otherwise host[:port][/path] with a domain or IPv4 host gets its host
+ * defanged and the rest kept.  A name ending in a file extension is taken
+ * for a file, unless the extension is also a top-level domain and something
+ * else says host: three or more labels, a port, or a path.
+ */
+static void
+defang_token(struct buf *b, const char *s, size_t n)
+{
+	size_t hlen, plen, dots = 0, i;
+	enum ioc_kind k;
+	int ext;
+
+	k = classify_n(s, n);
+	if (k == IOC_URL || k == IOC_EMAIL) {
+		defang_into(b, s, n);
+		return;
+	}
+	for (hlen = 0; hlen < n && s[hlen] != '/' && s[hlen] != '?' &&
+	    s[hlen] != '#'; hlen++)
+		;
+	plen = port_suffix(s, hlen);
+	k = classify_n(s, hlen - plen);
+	if (k != IOC_IPV4 && k != IOC_DOMAIN) {
+		buf_add(b, s, n);
+		return;
+	}
+	for (i = 0; i < hlen - plen; i++)
+		dots += s[i] == '.';
+	ext = k == IOC_DOMAIN ? file_extension(s, hlen - plen) : NOT_FILE;
+	if (ext == FILE_ONLY || (ext == FILE_OR_TLD && dots < 2 &&
+	    plen == 0 && hlen == n)) {
+		buf_add(b, s, n);
+		return;
+	}
+	add_host(b, s, hlen - plen);
+	buf_add(b, s + hlen - plen, n - (hlen - plen));
 }
 
 char *
@@ -197,10 +276,7 @@ defang_text(const char *s)
 		while (n > 0 && (start[n - 1] == '.' || start[n - 1] == ':' ||
 		    start[n - 1] == '?' || start[n - 1] == ']'))
 			n--;
-		if (looks_like_file(start, n))
-			buf_add(&b, start, n);
-		else
-			defang_into(&b, start, n);
+		defang_token(&b, start, n);
 		buf_add(&b, start + n, (size_t)(s - start) - n);
 	}
 	return buf_steal(&b);

@@ -18,7 +18,13 @@ char	*refang(const char *s);
 
 /*
  * Defangs every URL, IP address, domain and mail address found in free
- * text (a model's summary), leaving the rest alone.  A new string.
+ * text (a model's summary), leaving the rest alone.  A new string.  A host
+ * with a port or a path but no scheme (203.0.113.5:4444,
+ * evil.example/x) has its host defanged.  Names ending in a file extension
+ * (powershell.exe, invoice.pdf) are files; where the extension is also a
+ * top-level domain (.zip, .sh, .py, .so, .cab, .mov) a two-label name
+ * alone (setup.py) is still a file, but three labels, a port or a path
+ * (cdn.evil.zip, evil.zip:443, evil.zip/a) make it a host.
  */
 char	*defang_text(const char *s);
 

@@ -5,6 +5,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,9 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <curl/curl.h>
 
@@ -95,6 +99,30 @@ http_header_is_secret(const char *name, size_t len)
 	return 0;
 }
 
+/*
+ * Only a numeric 127/8 address, ::1 or localhost: a name such as
+ * 127.attacker.example merely starts like one and resolves anywhere.
+ */
+static int
+host_is_loopback(const char *host)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+	char v6[INET6_ADDRSTRLEN];
+	size_t n = strlen(host);
+
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (n > 2 && n - 2 < sizeof(v6) && host[0] == '[' &&
+	    host[n - 1] == ']') {
+		memcpy(v6, host + 1, n - 2);
+		v6[n - 2] = '\0';
+		return inet_pton(AF_INET6, v6, &a6) == 1 &&
+		    IN6_IS_ADDR_LOOPBACK(&a6);
+	}
+	return strcasecmp(host, "localhost") == 0;
+}
+
 int
 http_url_is_loopback(const char *url)
 {
@@ -107,9 +135,7 @@ http_url_is_loopback(const char *url)
 		return 0;
 	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
-		yes = strncmp(host, "127.", 4) == 0 ||
-		    strcmp(host, "[::1]") == 0 ||
-		    strcasecmp(host, "localhost") == 0;
+		yes = host_is_loopback(host);
 		curl_free(host);
 	}
 	curl_url_cleanup(u);
@@ -257,6 +283,24 @@ setting_ms(long given, const char *name, long fallback_s)
 	return config_get_long(name, fallback_s) * 1000;
 }
 
+/*
+ * A timeout setting: to libcurl 0 means none at all and a negative value is
+ * refused (leaving none), so anything under a second becomes one second,
+ * with a warning once per process.
+ */
+static long
+timeout_setting_ms(long given, const char *name, long fallback_s,
+    _Atomic int *warned)
+{
+	long ms = setting_ms(given, name, fallback_s);
+
+	if (ms >= 1000 || given > 0)
+		return ms;
+	if (atomic_exchange(warned, 1) == 0)
+		log_warn("%s=%ld is below 1 second; using 1", name, ms / 1000);
+	return 1000;
+}
+
 static void
 trace_request(const struct xfer *x)
 {
@@ -292,6 +336,7 @@ trace_request(const struct xfer *x)
 static int
 start_attempt(CURLM *multi, struct xfer *x)
 {
+	static _Atomic int warned_connect, warned_total;
 	const struct http_request *req = x->req;
 	const char *const *h;
 	const char *ca;
@@ -323,13 +368,14 @@ start_attempt(CURLM *multi, struct xfer *x)
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-	ca = getenv("CURL_CA_BUNDLE");
+	ca = config_get("CURL_CA_BUNDLE");
 	if (ca != NULL && *ca != '\0')
 		curl_easy_setopt(e, CURLOPT_CAINFO, ca);
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, setting_ms(
-	    req->connect_timeout_ms, "TRIAGE_HTTP_CONNECT_TIMEOUT", 10));
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, setting_ms(req->timeout_ms,
-	    "TRIAGE_HTTP_TIMEOUT", 60));
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, timeout_setting_ms(
+	    req->connect_timeout_ms, "TRIAGE_HTTP_CONNECT_TIMEOUT", 10,
+	    &warned_connect));
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_setting_ms(
+	    req->timeout_ms, "TRIAGE_HTTP_TIMEOUT", 60, &warned_total));
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x->max);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
@@ -420,8 +466,33 @@ server_wait_ms(const struct http_response *res)
 	return when > now ? (long)(when - now) * 1000 : 0;
 }
 
-static long
-backoff_ms(int attempt)
+/*
+ * rand() seeded once per process (and again in a forked child): unseeded,
+ * every process draws the same jitter, and clients that failed together
+ * would retry together.
+ */
+static int
+jitter_rand(void)
+{
+	static _Atomic pid_t seeded_for;
+	struct timespec ts;
+	unsigned seed;
+	pid_t me = getpid();
+
+	if (atomic_load(&seeded_for) != me) {
+		atomic_store(&seeded_for, me);
+		if (getentropy(&seed, sizeof(seed)) == -1) {
+			clock_gettime(CLOCK_REALTIME, &ts);
+			seed = (unsigned)me ^ (unsigned)ts.tv_sec ^
+			    (unsigned)ts.tv_nsec;
+		}
+		srand(seed);
+	}
+	return rand();
+}
+
+long
+http_backoff_ms(int attempt)
 {
 	long ms = BACKOFF_BASE_MS;
 	int i;
@@ -431,7 +502,8 @@ backoff_ms(int attempt)
 	if (ms > BACKOFF_MAX_MS)
 		ms = BACKOFF_MAX_MS;
 	/* Jitter: up to a quarter less, so clients spread out. */
-	return ms - (long)((double)ms * 0.25 * ((double)rand() / RAND_MAX));
+	return ms - (long)((double)ms * 0.25 *
+	    ((double)jitter_rand() / RAND_MAX));
 }
 
 static void
@@ -559,7 +631,7 @@ settle(struct xfer *x, CURLcode code)
 		return;
 	}
 	if (wait < 0)
-		wait = backoff_ms(x->attempt);
+		wait = http_backoff_ms(x->attempt);
 	log_debug("< %s; retrying in %ld ms", res->error, wait);
 	if (term_progress())
 		progress_update("%s; retrying in %.1f s", res->error,

@@ -8,7 +8,8 @@
  * for a longer wait than max_wait_ms gets no retry (its answer is returned),
  * and a 429 that names no wait at all is retried once only (it is usually a
  * spent quota, which hammering will not refill).
- * Other 4xx are never retried.  Responses are capped in size.  TLS is always
+ * Other 4xx are never retried (409 is retried because the Anthropic and
+ * OpenAI SDKs retry a conflict_error, and we follow them).  Responses are capped in size.  TLS is always
  * verified; libcurl's proxy variables (https_proxy, no_proxy, ...) apply.
  * A request that carries credentials is refused over plain http unless the
  * host is loopback (which is how tests reach their mocks).
@@ -17,7 +18,8 @@
  *
  * Defaults, overridable in the environment: TRIAGE_HTTP_CONNECT_TIMEOUT
  * (seconds, 10), TRIAGE_HTTP_TIMEOUT (seconds, 60), TRIAGE_HTTP_MAX_ATTEMPTS
- * (4), TRIAGE_HTTP_MAX_WAIT (seconds, 60).
+ * (4), TRIAGE_HTTP_MAX_WAIT (seconds, 60).  A timeout under one second
+ * (0 would mean none) is raised to one second with a warning.
  */
 #ifndef TRIAGE_HTTP_H
 #define TRIAGE_HTTP_H
@@ -113,7 +115,8 @@ const char *http_response_header(const struct http_response *res,
  * x-api-key, api-key, Key, x-apikey, X-IDENTITY-HEADER, Cookie, ...). */
 int	 http_header_is_secret(const char *name, size_t len);
 
-/* Nonzero when the URL's host is loopback (127.0.0.0/8, ::1, localhost). */
+/* Nonzero when the URL's host is loopback: a numeric 127.0.0.0/8 address,
+ * [::1] or localhost (not a name such as 127.example.com). */
 int	 http_url_is_loopback(const char *url);
 
 /*
@@ -122,6 +125,13 @@ int	 http_url_is_loopback(const char *url);
  * static storage.
  */
 const char *http_describe(const struct http_response *res);
+
+/*
+ * The wait before the retry that follows attempt (1, 2, ...) when the server
+ * named none: 0.5 s doubling to 8 s, less up to a quarter of random jitter
+ * drawn from a per-process seed.
+ */
+long	 http_backoff_ms(int attempt);
 
 /* The value x-www-form-urlencoded: a new string (free it), or NULL. */
 char	*http_form_escape(const char *s);

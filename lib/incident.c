@@ -955,7 +955,12 @@ process_rows(struct norm *n)
 			else {
 				char t[64];
 
-				snprintf(t, sizeof(t), "%zu alerts", ns);
+				if (ns == 1)
+					snprintf(t, sizeof(t), "an unnamed "
+					    "alert");
+				else
+					snprintf(t, sizeof(t), "%zu alerts",
+					    ns);
 				json_object_set_new(sv, "Title",
 				    json_string(t));
 			}

@@ -256,6 +256,14 @@ host_fields(const json_t *p, json_t *f)
 	set_lower(f, "aad_device_id", p, NAMES("AadDeviceId",
 	    "azureAdDeviceId"));
 	set_str(f, "azure_id", p, NAMES("AzureID", "AzureResourceId"));
+	set_str(f, "nt_domain", p, NAMES("NTDomain"));
+	set_lower(f, "oms_agent_id", p, NAMES("OMSAgentID", "OmsAgentId"));
+	set_bool(f, "is_domain_joined", p, NAMES("IsDomainJoined"));
+	set_str(f, "last_ip_address", p, NAMES("LastIpAddress"));
+	set_str(f, "last_external_ip_address", p,
+	    NAMES("LastExternalIpAddress"));
+	set_str(f, "risk_score", p, NAMES("RiskScore"));
+	set_str(f, "health_status", p, NAMES("HealthStatus"));
 	/* Graph names a device only by its DNS name. */
 	fqdn = fstr(f, "fqdn");
 	if (fqdn != NULL && fstr(f, "hostname") == NULL) {
@@ -469,6 +477,8 @@ mailmessage_fields(const json_t *p, json_t *f)
 	set_str(f, "sender_ip", p, NAMES("SenderIP", "senderIp"));
 	set_lower(f, "network_message_id", p, NAMES("NetworkMessageId"));
 	set_str(f, "internet_message_id", p, NAMES("InternetMessageId"));
+	set_str(f, "delivery_action", p, NAMES("DeliveryAction"));
+	set_str(f, "delivery_location", p, NAMES("DeliveryLocation"));
 	v = inc_get(p, NAMES("Urls"));
 	if (json_is_array(v)) {
 		urls = json_array();
@@ -1001,6 +1011,86 @@ derive_domain(struct walk *w, long url_idx)
 	mention(w, d);
 }
 
+/* The most addresses and users taken from one host. */
+#define MAX_HOST_EXTRAS	32
+
+static void
+host_ip(struct walk *w, long host_idx, const char *addr)
+{
+	json_t *f, *obj;
+	struct refs r;
+	enum ioc_kind k;
+	long idx;
+
+	k = ioc_classify(addr);
+	if (k != IOC_IPV4 && k != IOC_IPV6)
+		return;
+	obj = json_pack("{s:s}", "Address", addr);
+	f = json_object();
+	ip_fields(obj, f);
+	json_decref(obj);
+	refs_init(&r);
+	r.host = host_idx;
+	idx = ent_add(w->s, "ip", f, &r, NULL, 0, w->alert_id);
+	mention(w, idx);
+}
+
+/*
+ * What a host entity says beyond itself: its addresses (MDE's last and
+ * last external address, Graph's ipInterfaces) are ip entities linked to
+ * it, and the users logged on to it (Graph's loggedOnUsers) accounts; a
+ * user of the host's own name domain is a local account of that host.
+ */
+static void
+host_extras(struct walk *w, long host_idx, const json_t *p)
+{
+	static const char *const one[] = { "LastIpAddress",
+	    "LastExternalIpAddress", NULL };
+	const char *const *k, *dom, *name, *nb;
+	const json_t *list, *v;
+	struct refs r;
+	json_t *f;
+	size_t i;
+	long idx;
+
+	for (k = one; *k != NULL; k++)
+		if ((name = inc_str(p, (const char *const[]){ *k, NULL })) !=
+		    NULL)
+			host_ip(w, host_idx, name);
+	list = inc_get(p, NAMES("ipInterfaces", "IpInterfaces"));
+	json_array_foreach(list, i, v) {
+		if (i >= MAX_HOST_EXTRAS)
+			break;
+		if (json_is_string(v))
+			host_ip(w, host_idx, json_string_value(v));
+		else if (json_is_object(v) && (name = inc_str(v,
+		    NAMES("ipAddress", "Address"))) != NULL)
+			host_ip(w, host_idx, name);
+	}
+	list = inc_get(p, NAMES("loggedOnUsers", "LoggedOnUsers"));
+	json_array_foreach(list, i, v) {
+		if (i >= MAX_HOST_EXTRAS)
+			break;
+		if (!json_is_object(v))
+			continue;
+		f = json_object();
+		account_fields(v, f);
+		if (fstr(f, "name") == NULL) {
+			json_decref(f);
+			continue;
+		}
+		refs_init(&r);
+		dom = fstr(f, "nt_domain");
+		name = fstr(w->s->v[host_idx].fields, "hostname");
+		nb = fstr(w->s->v[host_idx].fields, "netbios_name");
+		if (dom != NULL && ((name != NULL && strcasecmp(dom,
+		    name) == 0) || (nb != NULL && strcasecmp(dom, nb) == 0)))
+			r.host = host_idx;
+		idx = ent_add(w->s, "account", f, &r, v, 0, w->alert_id);
+		mention(w, idx);
+	}
+}
+
 /* --- SecurityAlert.Entities: resolving $ref ----------------------------- */
 
 /*
@@ -1377,6 +1467,8 @@ walk_entity(struct walk *w, const json_t *node, int depth)
 	mention(w, idx);
 	if (idx >= 0 && strcmp(kind, "url") == 0)
 		derive_domain(w, idx);
+	if (idx >= 0 && strcmp(kind, "host") == 0)
+		host_extras(w, idx, p);
 	return idx;
 }
 
@@ -1594,6 +1686,8 @@ graph_evidence(struct walk *w, const json_t *ev)
 	mention(w, idx);
 	if (idx >= 0 && strcmp(kind, "url") == 0)
 		derive_domain(w, idx);
+	if (idx >= 0 && strcmp(kind, "host") == 0)
+		host_extras(w, idx, ev);
 	return idx;
 }
 
@@ -1823,7 +1917,8 @@ entset_finish(struct entset *s, json_t *alerts)
 		}
 		if (strcmp(e->kind, "process") == 0 ||
 		    strcmp(e->kind, "account") == 0 ||
-		    strcmp(e->kind, "file") == 0)
+		    strcmp(e->kind, "file") == 0 ||
+		    strcmp(e->kind, "ip") == 0)
 			set_ref(o, "host_id", ids, e->host, s);
 		if (strcmp(e->kind, "domain") == 0)
 			set_ref(o, "derived_from", ids, e->derived, s);

@@ -203,8 +203,9 @@ ioc_is_domain(const char *s)
 int
 ioc_url_host(const char *s, char *out, size_t outsz)
 {
-	const char *p, *host, *end;
+	const char *p, *host, *end, *port = NULL;
 	size_t n;
+	long pn;
 
 	if (strncasecmp(s, "http://", 7) == 0)
 		p = s + 7;
@@ -228,15 +229,90 @@ ioc_url_host(const char *s, char *out, size_t outsz)
 			return -1;
 		host++;
 		n = (size_t)(close - host);
+		port = close + 1;
+		if (port < end && *port != ':')
+			return -1;
 	} else {
 		const char *colon = memchr(host, ':', (size_t)(end - host));
 
 		n = (size_t)((colon != NULL ? colon : end) - host);
+		port = colon;
 	}
 	if (n == 0 || n >= outsz)
 		return -1;
+	/* A port is digits up to 65535 (or empty, as RFC 3986 allows). */
+	if (port != NULL && port < end) {
+		for (port++; port < end && *port == '0'; port++)
+			;
+		for (pn = 0; port < end; port++) {
+			if (!isdigit((unsigned char)*port))
+				return -1;
+			pn = pn * 10 + (*port - '0');
+			if (pn > 65535)
+				return -1;
+		}
+	}
 	memcpy(out, host, n);
 	out[n] = '\0';
+	return 0;
+}
+
+/*
+ * A host name inside a URL may be one label ("http://intranet/",
+ * "http://localhost:8080/"): such URLs are real indicators, if internal
+ * ones.  A label of digits (or 0x and hex digits) is refused: resolvers
+ * read "http://2130706433/" as an IPv4 address.
+ */
+static int
+is_single_label(const char *s)
+{
+	size_t i, n = strlen(s);
+	int digits = 1;
+
+	if (n == 0 || n > 63 || s[0] == '-' || s[n - 1] == '-')
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_')
+			return 0;
+		if (!isdigit((unsigned char)s[i]))
+			digits = 0;
+	}
+	if (digits)
+		return 0;
+	if ((s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) &&
+	    all_hex(s + 2, n - 2))
+		return 0;
+	return 1;
+}
+
+/*
+ * "powershell.exe" and "invoice.pdf" are files, not domains: names whose
+ * last label is a common file extension that is no top-level domain.
+ * (zip, mov, py, sh, app and com are real top-level domains and stay.)
+ */
+static int
+is_file_name(const char *s)
+{
+	static const char *const exts[] = {
+		"exe", "dll", "sys", "bat", "cmd", "vbs", "vbe", "js", "jse",
+		"wsf", "wsh", "hta", "lnk", "scr", "cpl", "msi", "msp", "ocx",
+		"pdf", "doc", "docx", "docm", "dotm", "xls", "xlsx", "xlsm",
+		"xlsb", "ppt", "pptx", "pptm", "rtf", "txt", "log", "tmp",
+		"dat", "iso", "img", "vhd", "vhdx", "jar", "csv", "json",
+		"xml", "htm", "html", "php", "asp", "aspx", "jsp", "png",
+		"jpg", "jpeg", "gif", "bmp", "svg", "wav", "avi", "rar", "gz",
+		"tgz", "tar", "dmp", "evtx", "etl", "reg", "inf", "ini", "cfg",
+		"yaml", "yml", "eml", "msg", "pst", "ost", "chm", "dmg", "deb",
+		"rpm", "apk", "elf", "psm", "psd", NULL
+	};
+	const char *dot = strrchr(s, '.');
+	size_t i;
+
+	if (dot == NULL)
+		return 0;
+	for (i = 0; exts[i] != NULL; i++)
+		if (strcasecmp(dot + 1, exts[i]) == 0)
+			return 1;
 	return 0;
 }
 
@@ -266,7 +342,8 @@ ioc_classify(const char *s)
 		return IOC_NONE;
 	}
 	if (ioc_url_host(s, host, sizeof(host)) == 0) {
-		if (ioc_is_domain(host) || inet_pton(AF_INET, host, &in4) == 1 ||
+		if (ioc_is_domain(host) || is_single_label(host) ||
+		    inet_pton(AF_INET, host, &in4) == 1 ||
 		    inet_pton(AF_INET6, host, &in6) == 1)
 			return IOC_URL;
 		return IOC_NONE;
@@ -275,7 +352,7 @@ ioc_classify(const char *s)
 	if (at != NULL && at != s && strchr(at + 1, '@') == NULL &&
 	    ioc_is_domain(at + 1) && strcspn(s, " \t<>\"") == n)
 		return IOC_EMAIL;
-	if (ioc_is_domain(s))
+	if (ioc_is_domain(s) && !is_file_name(s))
 		return IOC_DOMAIN;
 	return IOC_NONE;
 }
@@ -318,7 +395,7 @@ ioc_normalise(const char *s, char *out, size_t outsz)
 {
 	struct in6_addr in6;
 	enum ioc_kind k;
-	size_t n, i;
+	size_t n, i, h, end;
 
 	k = ioc_classify(s);
 	if (k == IOC_NONE || outsz == 0)
@@ -342,6 +419,19 @@ ioc_normalise(const char *s, char *out, size_t outsz)
 		if (k == IOC_DOMAIN && n > 1 && out[n - 1] == '.')
 			n--;
 		out[n] = '\0';
+		return k;
+	case IOC_URL:
+		/* Scheme and host are case-blind: one form for the cache. */
+		memcpy(out, s, n + 1);
+		for (i = 0; out[i] != ':'; i++)
+			out[i] = (char)tolower((unsigned char)out[i]);
+		i += 3;				/* "://" */
+		end = i + strcspn(out + i, "/?#");
+		for (h = i; i < end; i++)
+			if (out[i] == '@')
+				h = i + 1;	/* after the user info */
+		for (; h < end; h++)
+			out[h] = (char)tolower((unsigned char)out[h]);
 		return k;
 	default:
 		memcpy(out, s, n + 1);

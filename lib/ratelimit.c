@@ -192,6 +192,8 @@ ratelimit_open(struct ratelimit *rl, const char *name, const char *dflt,
 	if (cache_dir("ratelimit", dir, sizeof(dir)) == -1) {
 		snprintf(err, errsz, "cannot make the cache directory for "
 		    "rate limits: %s", strerror(errno));
+		/* Better a limit this process keeps than none at all. */
+		rl->local = 1;
 		return -2;
 	}
 	rl->path = malloc(strlen(dir) + strlen(name) + 2);
@@ -209,6 +211,8 @@ ratelimit_release(struct ratelimit *rl)
 {
 	free(rl->path);
 	rl->path = NULL;
+	free(rl->mem);
+	rl->mem = NULL;
 }
 
 int64_t
@@ -238,31 +242,14 @@ state_push(struct rl_state *st, int64_t t)
 	return 0;
 }
 
-/* Reads the state; anything unreadable is left out. */
+/* Parses the state text (and frees it); anything unreadable is left
+ * out. */
 static int
-state_load(int fd, struct rl_state *st)
+state_parse(char *data, struct rl_state *st)
 {
-	char *data, *line, *next;
+	char *line, *next;
 	long long a, b;
-	struct stat sb;
-	ssize_t got;
-	size_t len;
 
-	memset(st, 0, sizeof(*st));
-	if (fstat(fd, &sb) == -1)
-		return -1;
-	if (sb.st_size <= 0)
-		return 0;
-	len = (size_t)sb.st_size > STATE_MAX ? STATE_MAX : (size_t)sb.st_size;
-	data = malloc(len + 1);
-	if (data == NULL)
-		return -1;
-	got = pread(fd, data, len, 0);
-	if (got < 0) {
-		free(data);
-		return -1;
-	}
-	data[got] = '\0';
 	if (strncmp(data, STATE_MAGIC "\n", sizeof(STATE_MAGIC)) != 0) {
 		free(data);
 		return 0;
@@ -291,8 +278,35 @@ state_load(int fd, struct rl_state *st)
 	return 0;
 }
 
+/* Reads the state from the file. */
 static int
-state_save(int fd, const struct rl_state *st)
+state_load(int fd, struct rl_state *st)
+{
+	struct stat sb;
+	ssize_t got;
+	size_t len;
+	char *data;
+
+	memset(st, 0, sizeof(*st));
+	if (fstat(fd, &sb) == -1)
+		return -1;
+	if (sb.st_size <= 0)
+		return 0;
+	len = (size_t)sb.st_size > STATE_MAX ? STATE_MAX : (size_t)sb.st_size;
+	data = malloc(len + 1);
+	if (data == NULL)
+		return -1;
+	got = pread(fd, data, len, 0);
+	if (got < 0) {
+		free(data);
+		return -1;
+	}
+	data[got] = '\0';
+	return state_parse(data, st);
+}
+
+static int
+state_save(struct ratelimit *rl, int fd, const struct rl_state *st)
 {
 	struct buf b;
 	size_t i;
@@ -304,20 +318,36 @@ state_save(int fd, const struct rl_state *st)
 	    (long long)st->spent);
 	for (i = 0; i < st->nt; i++)
 		buf_printf(&b, "t %lld\n", (long long)st->t[i]);
-	if (!buf_failed(&b) &&
-	    pwrite(fd, buf_str(&b), b.len, 0) == (ssize_t)b.len &&
+	if (buf_failed(&b))
+		rc = -1;
+	else if (rl->local) {
+		free(rl->mem);
+		rl->mem = buf_steal(&b);
+		rc = rl->mem != NULL ? 0 : -1;
+	} else if (pwrite(fd, buf_str(&b), b.len, 0) == (ssize_t)b.len &&
 	    ftruncate(fd, (off_t)b.len) == 0)
 		rc = 0;
 	buf_release(&b);
 	return rc;
 }
 
-/* Opens and locks the state file.  The descriptor, or -1 (errno). */
+#define STATE_LOCAL	(-2)		/* "descriptor" of a local state */
+
+/*
+ * Opens and locks the state file.  The descriptor, STATE_LOCAL for a
+ * state kept in memory, or -1 (errno).
+ */
 static int
 state_open(const struct ratelimit *rl)
 {
 	int fd;
 
+	if (rl->local)
+		return STATE_LOCAL;
+	if (rl->path == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
 	fd = open(rl->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd == -1)
 		return -1;
@@ -330,12 +360,28 @@ state_open(const struct ratelimit *rl)
 	return fd;
 }
 
+/* Reads the state, from the file or memory. */
+static int
+state_read(const struct ratelimit *rl, int fd, struct rl_state *st)
+{
+	char *copy;
+
+	if (fd != STATE_LOCAL)
+		return state_load(fd, st);
+	memset(st, 0, sizeof(*st));
+	if (rl->mem == NULL)
+		return 0;
+	copy = strdup(rl->mem);
+	return copy != NULL ? state_parse(copy, st) : -1;
+}
+
 static void
 state_close(int fd, struct rl_state *st)
 {
 	free(st->t);
 	st->t = NULL;
-	close(fd);			/* drops the lock */
+	if (fd >= 0)
+		close(fd);		/* drops the lock */
 }
 
 /*
@@ -418,7 +464,7 @@ ratelimit_reserve(struct ratelimit *rl, int64_t now, int64_t max_wait,
 	fd = state_open(rl);
 	if (fd == -1)
 		return RATELIMIT_FAIL;
-	if (state_load(fd, &st) == -1) {
+	if (state_read(rl, fd, &st) == -1) {
 		state_close(fd, &st);
 		return RATELIMIT_FAIL;
 	}
@@ -460,7 +506,7 @@ ratelimit_reserve(struct ratelimit *rl, int64_t now, int64_t max_wait,
 		st.count = 0;
 	}
 	st.count++;
-	rc = state_save(fd, &st) == 0 ? RATELIMIT_GO : RATELIMIT_FAIL;
+	rc = state_save(rl, fd, &st) == 0 ? RATELIMIT_GO : RATELIMIT_FAIL;
 out:
 	state_close(fd, &st);
 	return rc;
@@ -492,17 +538,15 @@ hold_until(struct ratelimit *rl, int which, int64_t until)
 	struct rl_state st;
 	int fd, rc = -1;
 
-	if (rl->path == NULL)
-		return -1;
 	fd = state_open(rl);
 	if (fd == -1)
 		return -1;
-	if (state_load(fd, &st) == 0) {
+	if (state_read(rl, fd, &st) == 0) {
 		if (which == 0 && until > st.paused)
 			st.paused = until;
 		if (which == 1 && until > st.spent)
 			st.spent = until;
-		rc = state_save(fd, &st);
+		rc = state_save(rl, fd, &st);
 	}
 	state_close(fd, &st);
 	return rc;

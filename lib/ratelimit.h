@@ -35,6 +35,9 @@ struct ratelimit_window {
 
 struct ratelimit {
 	char			*path;		/* the state file */
+	int			 local;		/* no file: the state is kept
+						   in mem, for this process */
+	char			*mem;
 	struct ratelimit_window	 w[RATELIMIT_MAX_WINDOWS];
 	size_t			 nw;		/* 0: unlimited */
 };
@@ -60,7 +63,8 @@ int	 ratelimit_parse(const char *spec, struct ratelimit_window *w,
  * Sets up the budget called name (letters, digits, '_' and '-'): its state
  * file and its windows, from TRIAGE_RATE_<NAME> or else dflt (NULL: none).
  * 0, or -1 with a message in err (a bad setting names the variable), or
- * -2 when the state directory cannot be made (err says why).
+ * -2 when the state directory cannot be made (err says why): the budget
+ * then holds within this process only, and the calls below still work.
  */
 int	 ratelimit_open(struct ratelimit *rl, const char *name,
 	    const char *dflt, char *err, size_t errsz);

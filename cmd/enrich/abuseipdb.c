@@ -83,7 +83,7 @@ abuseipdb_error(long status, const json_t *root, struct answer *a)
 void
 abuseipdb_answer(long status, const char *body, size_t len, struct answer *a)
 {
-	json_t *root, *data, *facts, *score;
+	json_t *root, *data, *facts, *score, *reports;
 	json_int_t n;
 
 	root = json_loadb(body != NULL ? body : "", len, 0, NULL);
@@ -107,12 +107,22 @@ abuseipdb_answer(long status, const char *body, size_t len, struct answer *a)
 		json_decref(root);
 		return;
 	}
+	/*
+	 * A low score is only "clean" when AbuseIPDB knows something: the
+	 * address is whitelisted, or it was reported and the confidence
+	 * stayed low.  Never reported is absence of evidence: not_found.
+	 */
+	reports = json_object_get(data, "totalReports");
 	if (n >= ABUSEIPDB_MALICIOUS)
 		answer_set(a, V_MALICIOUS, NULL, NULL);
 	else if (n >= ABUSEIPDB_SUSPICIOUS)
 		answer_set(a, V_SUSPICIOUS, NULL, NULL);
-	else
+	else if (json_is_true(json_object_get(data, "isWhitelisted")) ||
+	    (json_is_integer(reports) && json_integer_value(reports) > 0))
 		answer_set(a, V_CLEAN, NULL, NULL);
+	else
+		answer_set(a, V_NOT_FOUND, NULL, "abuseipdb: never reported "
+		    "for abuse");
 	a->score = json_integer(n);
 	facts = answer_facts(a);
 	json_object_set_new(facts, "abuse_confidence_score", json_integer(n));

@@ -234,7 +234,8 @@ enrichment_record(const struct indicator *ind, const char *provider,
 	rec = json_object();
 	json_object_set_new(rec, "type", json_string("enrichment"));
 	json_object_set_new(rec, "indicator", indicator);
-	json_object_set_new(rec, "provider", json_string(provider));
+	json_object_set_new(rec, "provider", provider != NULL ?
+	    json_string(provider) : json_null());
 	json_object_set_new(rec, "verdict",
 	    json_string(verdict_name(a->verdict)));
 	jx_set_str(rec, "reason", a->reason);

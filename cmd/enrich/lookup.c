@@ -177,9 +177,10 @@ setup_http(struct provider_state *ps, const struct provider *p, char *err,
 		ps->rl_open = 1;
 		break;
 	case -2:
-		/* No shared budget, but the lookups can still be made. */
-		log_warn("%s: %s; going on without a shared rate limit",
+		/* No shared budget: this process keeps the limit alone. */
+		log_warn("%s: %s; the rate limit holds for this process only",
 		    p->name, err);
+		ps->rl_open = 1;
 		break;
 	default:
 		return -1;
@@ -301,8 +302,9 @@ finish_job(struct lookup *lk, struct job *j, int fetched)
 		    sizeof(when), 0);
 	if (v != V_SKIPPED)
 		link = link_for(j);
-	j->record = enrichment_record(j->ind, providers[j->provider].name,
-	    &j->ans, 0, fetched ? when : NULL, link);
+	j->record = enrichment_record(j->ind, j->no_provider ? NULL :
+	    providers[j->provider].name, &j->ans, 0, fetched ? when : NULL,
+	    link);
 	free(link);
 	if (fetched && lk->use_cache && verdict_is_cacheable(v) &&
 	    j->provider != P_WORKSPACE_TI)
@@ -328,6 +330,12 @@ settle_locally(struct lookup *lk, struct job *j, int64_t now)
 		    "anywhere: %s", j->ind->range);
 		json_object_set_new(answer_facts(&j->ans), "range",
 		    json_string(j->ind->range));
+		finish_job(lk, j, 0);
+		return 1;
+	}
+	if (j->no_provider) {
+		answer_set(&j->ans, V_SKIPPED, R_NOT_APPLICABLE, "no provider "
+		    "looks up %s indicators", ioc_kind_name(j->ind->kind));
 		finish_job(lk, j, 0);
 		return 1;
 	}

@@ -30,6 +30,8 @@ struct lookup;
 struct job {
 	const struct indicator	*ind;
 	enum provider_id	 provider;
+	int			 no_provider;	/* one record for all: the
+						   indicator goes nowhere */
 	struct answer		 ans;
 	json_t			*record;	/* the result */
 	/* While an HTTP lookup is under way. */

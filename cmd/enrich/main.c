@@ -95,6 +95,7 @@ struct run {
 	struct batch	 batch;
 	int		 rc;
 	int		 dry;		/* classify only */
+	int		 bad;		/* some input was skipped */
 };
 
 static uint64_t
@@ -204,6 +205,9 @@ private_range(enum ioc_kind k, const char *value)
 			return NULL;
 		if (ioc_ip_is_public(host, &range) == 0)
 			return range != NULL ? range : "not public";
+		if (ioc_ip_is_public(host, NULL) == -1 &&
+		    strchr(host, '.') == NULL)
+			return "internal name (a single label)";
 		value = host;
 		/* FALLTHROUGH */
 	case IOC_DOMAIN:
@@ -241,7 +245,7 @@ add_indicator(struct run *run, const char *text, const char *want, char *err,
 	struct indicator *ind;
 	enum ioc_kind k = IOC_NONE;
 	const char *s, *family;
-	char *plain;
+	char *plain, *again;
 	size_t n;
 	json_t *check;
 
@@ -252,11 +256,24 @@ add_indicator(struct run *run, const char *text, const char *want, char *err,
 	plain = refang(n <= 5 * (MAX_INDICATOR + 64) ? text : "");
 	if (plain == NULL)
 		cli_die(EXIT_FAIL, "out of memory");
+	/* Forms nest: "hxxp[:]//" is "hxxp://" after one pass. */
+	if (strcmp(plain, text) != 0) {
+		again = refang(plain);
+		if (again == NULL)
+			cli_die(EXIT_FAIL, "out of memory");
+		free(plain);
+		plain = again;
+	}
 	for (s = plain; *s == ' ' || *s == '\t'; s++)
 		;
 	n = strlen(s);
 	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
 		n--;
+	/* A list pasted from a spreadsheet or code: "1.1.1.1" or '1.1.1.1'. */
+	if (n >= 2 && (s[0] == '"' || s[0] == '\'') && s[n - 1] == s[0]) {
+		s++;
+		n -= 2;
+	}
 	if (n > 0 && n <= MAX_INDICATOR) {
 		memcpy(key, s, n);
 		key[n] = '\0';
@@ -334,6 +351,15 @@ flush(struct run *run)
 		cap += P_COUNT;
 	jobs = xcalloc(cap + 1, sizeof(*jobs));
 	for (i = 0; i < b->ninds; i++) {
+		/* What goes nowhere (a private address, a mail address no
+		 * provider knows) gets one record, not one per provider. */
+		if (b->inds[i].range != NULL ||
+		    provider_able(b->inds[i].kind) == 0) {
+			jobs[n].ind = &b->inds[i];
+			jobs[n].no_provider = 1;
+			n++;
+			continue;
+		}
 		bits = run->explicit_providers ?
 		    run->chosen & provider_able(b->inds[i].kind) :
 		    provider_defaults(b->inds[i].kind);
@@ -374,64 +400,63 @@ flush(struct run *run)
 		cli_die(run->rc, "cannot write the records to stdout");
 }
 
-/* Every indicator an incident's entities name (docs/records.md). */
+/* Every indicator an incident's entities name (docs/records.md).  Host
+ * names and mail addresses are not looked up: a host's name is internal,
+ * and no provider knows mail addresses. */
+static const struct entity_field {
+	const char	*kind;
+	const char	*path;
+	const char	*want;
+} entity_fields[] = {
+	{ "ip", "address", "ip" },
+	{ "file", "md5", "hash" },
+	{ "file", "sha1", "hash" },
+	{ "file", "sha256", "hash" },
+	{ "filehash", "value", "hash" },
+	{ "process", "image.md5", "hash" },
+	{ "process", "image.sha1", "hash" },
+	{ "process", "image.sha256", "hash" },
+	{ "process", "parent.image.md5", "hash" },
+	{ "process", "parent.image.sha1", "hash" },
+	{ "process", "parent.image.sha256", "hash" },
+	{ "url", "url", "url" },
+	{ "domain", "domain", "domain" },
+	{ "mailmessage", "sender_ip", "ip" },
+	{ NULL, NULL, NULL }
+};
+
+static void
+add_entity_value(struct run *run, const json_t *e, const char *v,
+    const char *want, const char *where)
+{
+	char err[256];
+
+	if (v != NULL && *v != '\0' && add_indicator(run, v, want, err,
+	    sizeof(err)) == -1)
+		cli_warn("%s: entity %s: %s; not looked up", where,
+		    jx_str(e, "id") != NULL ? jx_str(e, "id") : "?", err);
+}
+
 static void
 add_incident(struct run *run, const json_t *inc, const char *where)
 {
-	static const char *const paths[] = {
-		"address", "md5", "sha1", "sha256", "value", "url", "domain",
-		"image.md5", "image.sha1", "image.sha256", NULL
-	};
-	const char *const *p, *kind, *v, *want;
-	char err[256];
-	json_t *e, *urls, *u;
+	const struct entity_field *f;
+	const char *kind;
+	json_t *e, *u;
 	size_t i, j;
 
 	json_array_foreach(json_object_get(inc, "entities"), i, e) {
 		kind = jx_str(e, "kind");
 		if (kind == NULL)
 			continue;
-		for (p = paths; *p != NULL; p++) {
-			want = NULL;
-			if (strcmp(kind, "ip") == 0 &&
-			    strcmp(*p, "address") == 0)
-				want = "ip";
-			else if (strcmp(kind, "file") == 0 && (strcmp(*p,
-			    "md5") == 0 || strcmp(*p, "sha1") == 0 ||
-			    strcmp(*p, "sha256") == 0))
-				want = "hash";
-			else if (strcmp(kind, "filehash") == 0 &&
-			    strcmp(*p, "value") == 0)
-				want = "hash";
-			else if (strcmp(kind, "process") == 0 &&
-			    strncmp(*p, "image.", 6) == 0)
-				want = "hash";
-			else if (strcmp(kind, "url") == 0 &&
-			    strcmp(*p, "url") == 0)
-				want = "url";
-			else if (strcmp(kind, "domain") == 0 &&
-			    strcmp(*p, "domain") == 0)
-				want = "domain";
-			if (want == NULL)
-				continue;
-			v = jx_path_str(e, *p);
-			if (v != NULL && *v != '\0' && add_indicator(run, v,
-			    want, err, sizeof(err)) == -1)
-				cli_warn("%s: entity %s: %s; not looked up",
-				    where, jx_str(e, "id") != NULL ?
-				    jx_str(e, "id") : "?", err);
-		}
-		if (strcmp(kind, "mailmessage") == 0) {
-			urls = json_object_get(e, "urls");
-			json_array_foreach(urls, j, u)
-				if (json_is_string(u) && add_indicator(run,
-				    json_string_value(u), "url", err,
-				    sizeof(err)) == -1)
-					cli_warn("%s: entity %s: %s; not "
-					    "looked up", where, jx_str(e,
-					    "id") != NULL ? jx_str(e, "id") :
-					    "?", err);
-		}
+		for (f = entity_fields; f->kind != NULL; f++)
+			if (strcmp(kind, f->kind) == 0)
+				add_entity_value(run, e, jx_path_str(e,
+				    f->path), f->want, where);
+		if (strcmp(kind, "mailmessage") == 0)
+			json_array_foreach(json_object_get(e, "urls"), j, u)
+				add_entity_value(run, e, json_string_value(u),
+				    "url", where);
 	}
 }
 
@@ -497,12 +522,16 @@ add_request(struct run *run, const json_t *req, char *err, size_t errsz)
 	return rc == -1 ? -1 : request_pass(run, req, err, errsz);
 }
 
-/* Looks up what is pending, then stops with the data error. */
-static _Noreturn void
+/*
+ * A line (or argument) that cannot be answered is named on stderr and
+ * skipped; the rest of the input is still answered, and the exit status
+ * says some was not.
+ */
+static void
 bad_input(struct run *run, const char *where, const char *what)
 {
-	flush(run);
-	cli_die(EXIT_DATA, "%s: %s", where, what);
+	cli_warn("%s: %s; skipped", where, what);
+	run->bad = 1;
 }
 
 static void
@@ -517,26 +546,28 @@ read_stdin(struct run *run)
 	ndjson_init(&r, stdin, "<stdin>");
 	while ((line = ndjson_getline(&r, &len)) != NULL) {
 		snprintf(where, sizeof(where), "<stdin>:%zu", r.line);
-		if (memchr(line, '\0', len) != NULL)
+		if (memchr(line, '\0', len) != NULL) {
 			bad_input(run, where, "a NUL byte in the line");
+			continue;
+		}
 		if (ndjson_is_json_line(line, len)) {
 			rec = ndjson_parse(&r, line, len);
 			if (rec == NULL) {
-				snprintf(err, sizeof(err), "%s", r.error);
-				flush(run);
-				cli_die(EXIT_DATA, "%s", err);
+				cli_warn("%s; skipped", r.error);
+				run->bad = 1;
+				r.failed = 0;
+				continue;
 			}
 			if (!json_is_object(rec)) {
 				json_decref(rec);
 				bad_input(run, where, "expected an object");
+				continue;
 			}
 			if (jx_type(rec) == NULL) {
 				add_item(&run->batch, NULL);
 				if (add_request(run, rec, err,
-				    sizeof(err)) == -1) {
-					json_decref(rec);
+				    sizeof(err)) == -1)
 					bad_input(run, where, err);
-				}
 				json_decref(rec);
 			} else {
 				add_item(&run->batch, rec);
@@ -718,10 +749,13 @@ main(int argc, char *argv[])
 	} else
 		read_stdin(&run);
 	lookup_report(&run.lk);
+	if (run.bad)
+		cli_warn("some input was not an indicator, a request or a "
+		    "record (named above); the rest was answered");
 	lookup_release(&run.lk);
 	seen_release(&run.seen);
 	free(run.batch.items);
 	free(run.batch.inds);
 	http_global_cleanup();
-	return cli_exit(EXIT_OK);
+	return cli_exit(run.bad ? EXIT_DATA : EXIT_OK);
 }

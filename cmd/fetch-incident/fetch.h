@@ -59,5 +59,7 @@ int64_t	 fetch_list_start(const struct fetch *f);
 
 /* "the last 90 days", "the last 36 hours": the lookback, for messages. */
 const char *fetch_window(const struct fetch *f);
+/* The same for any span. */
+const char *fetch_span(int64_t ticks);
 
 #endif

@@ -19,6 +19,7 @@
 #include "config.h"
 #include "fetch.h"
 #include "incident.h"
+#include "isotime.h"
 #include "jsonx.h"
 #include "log.h"
 #include "paths.h"
@@ -203,6 +204,34 @@ normalise(struct fetch *f, json_t *parts)
 	return out;
 }
 
+/*
+ * How far back to look for an incident's alerts.  An incident's newest row
+ * may be recent while its alerts are as old as the incident: the window
+ * reaches back to its creation or first activity, whichever is earlier,
+ * with a day to spare, and never less than the lookback and a week (the
+ * margin the spec's example query gives alerts that predate the update).
+ * Whole days, so the query reads plainly.
+ */
+static int64_t
+alert_span(const struct fetch *f, const json_t *inc)
+{
+	static const char *const keys[] = { "created", "first_activity",
+	    NULL };
+	int64_t span = f->lookback + 7 * TICKS_PER_DAY, t, back;
+	size_t i;
+
+	for (i = 0; keys[i] != NULL; i++) {
+		if (jx_str(inc, keys[i]) == NULL ||
+		    incident_time_parse(jx_str(inc, keys[i]), &t) != 0 ||
+		    t >= f->now)
+			continue;
+		back = ((f->now - t) / TICKS_PER_DAY + 2) * TICKS_PER_DAY;
+		if (back > span)
+			span = back;
+	}
+	return span;
+}
+
 json_t *
 kql_fetch(struct fetch *f, int *status)
 {
@@ -211,6 +240,7 @@ kql_fetch(struct fetch *f, int *status)
 	char window[32];
 	const char *id;
 	size_t i, j, n = 0;
+	int64_t span;
 
 	incident_duration_kql(f->lookback, window, sizeof(window));
 	buf_init(&q);
@@ -239,6 +269,8 @@ kql_fetch(struct fetch *f, int *status)
 	out = normalise(f, parts);
 	json_array_append(f->keep, out);
 	ids = json_object_get(json_array_get(out, 0), "alert_ids");
+	span = alert_span(f, json_array_get(out, 0));
+	incident_duration_kql(span, window, sizeof(window));
 	buf_init(&q);
 	buf_printf(&q, "SecurityAlert\n| where TimeGenerated > ago(%s)\n"
 	    "| where SystemAlertId in (", window);
@@ -289,7 +321,7 @@ kql_fetch(struct fetch *f, int *status)
 		fetch_error(f, "not_found", json_pack("{s:O,s:s}", "incident",
 		    json_object_get(inc, "number"), "alert_id", id),
 		    "alert %s of incident %s not found in SecurityAlert over "
-		    "%s", id, f->ref, fetch_window(f));
+		    "%s", id, f->ref, fetch_span(span));
 		*status = EXIT_PARTIAL;
 	}
 	return out;

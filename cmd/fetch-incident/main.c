@@ -6,6 +6,8 @@
  * people have.  With --list, write the queue: one "incident_summary" per
  * incident, most severe and newest first.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -114,6 +116,12 @@ fetch_list_start(const struct fetch *f)
 const char *
 fetch_window(const struct fetch *f)
 {
+	return fetch_span(f->lookback);
+}
+
+const char *
+fetch_span(int64_t ticks)
+{
 	static const struct {
 		long long secs;
 		const char *unit;
@@ -122,7 +130,7 @@ fetch_window(const struct fetch *f)
 		{ 1, "second" }
 	};
 	static char text[64];
-	long long s = (long long)(f->lookback / TICKS_PER_SEC), n;
+	long long s = (long long)(ticks / TICKS_PER_SEC), n;
 	size_t i;
 
 	for (i = 0; i < sizeof(units) / sizeof(units[0]) - 1; i++)
@@ -197,10 +205,15 @@ static json_t *
 read_export(const char *path, struct fetch *f)
 {
 	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	struct stat sb;
 	json_t *v, *incidents;
 	char err[512], *data;
 	size_t len;
 
+	/* Reading a directory fails with EIO on some systems: say what. */
+	if (strcmp(path, "-") != 0 && stat(path, &sb) == 0 &&
+	    S_ISDIR(sb.st_mode))
+		cli_die(EXIT_FAIL, "%s: %s", snip(name), strerror(EISDIR));
 	if (file_read(path, MAX_EXPORT, &data, &len) != 0) {
 		if (errno == EFBIG)
 			cli_die(EXIT_DATA, "%s: larger than %zu MiB",
@@ -351,16 +364,25 @@ main(int argc, char *argv[])
 			export = "-";
 		else if (f.ref == NULL)
 			f.ref = argv[i];
-		else
+		else {
+			char first[64];
+
+			snprintf(first, sizeof(first), "%s", snip(f.ref));
+			cli_warn("'%s' and '%s': one incident at a time",
+			    first, snip(argv[i]));
 			cli_usage(synopsis);
+		}
 	}
 	if (export != NULL && have_source)
 		cli_die(EXIT_USAGE, "--source and an export (--json, --stdin) "
 		    "exclude each other");
 	if (list && f.ref != NULL)
 		cli_die(EXIT_USAGE, "--list takes no incident");
-	if (!list && export == NULL && f.ref == NULL)
+	if (!list && export == NULL && f.ref == NULL) {
+		cli_warn("no incident named (a NUMBER or GUID, --json FILE, "
+		    "--stdin or --list)");
 		cli_usage(synopsis);
+	}
 	if (!list && (f.filter.status != NULL || f.filter.severity != NULL ||
 	    f.filter.owner != NULL || since != 0))
 		cli_die(EXIT_USAGE, "--status, --severity, --owner and --since "

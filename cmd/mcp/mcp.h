@@ -81,6 +81,8 @@ int	 pool_submit(struct server *s, struct job *j);
  * not run if it has not started, else its program is stopped, and it
  * gets no reply.  1 when found, else 0. */
 int	 pool_cancel(struct server *s, const json_t *id);
+/* Whether a call with this id is queued or running. */
+int	 pool_in_flight(struct server *s, const json_t *id);
 /* Runs what is queued, waits for every worker and frees the pool. */
 void	 pool_finish(struct server *s);
 /* Sends msg (stolen) as a line of its own, or into batch b. */

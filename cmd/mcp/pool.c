@@ -158,14 +158,17 @@ worker(void *arg)
 		if (!atomic_load(&j->cancelled) &&
 		    !atomic_load(&s->out_failed)) {
 			result = call_run(s, j->tool, j->args, &j->cancelled);
+			/* Off the list before the answer goes: a client may
+			 * use the id again as soon as it has read it. */
+			unlink_job(s, j);
 			/* The spec: no reply to a cancelled request. */
 			if (atomic_load(&j->cancelled))
 				json_decref(result);
 			else
 				out_send(s, j->batch, rpc_result(j->id,
 				    result));
-		}
-		unlink_job(s, j);
+		} else
+			unlink_job(s, j);
 		if (j->batch != NULL)
 			batch_put(s, j->batch);
 		job_free(j);
@@ -238,6 +241,19 @@ pool_cancel(struct server *s, const json_t *id)
 			found = 1;
 		}
 	}
+	pthread_mutex_unlock(&s->lock);
+	return found;
+}
+
+int
+pool_in_flight(struct server *s, const json_t *id)
+{
+	struct job *j;
+	int found = 0;
+
+	pthread_mutex_lock(&s->lock);
+	for (j = s->head; j != NULL && !found; j = j->next)
+		found = json_equal(j->id, (json_t *)id);
 	pthread_mutex_unlock(&s->lock);
 	return found;
 }

@@ -255,6 +255,15 @@ do_request(struct server *s, struct batch *b, const json_t *id,
 {
 	int known;
 
+	/* MCP: an id is not used twice in a session.  One still in flight
+	 * would make two answers with the same id, and the client could
+	 * not tell them apart; the second request is refused instead (ids
+	 * already answered are not remembered). */
+	if (pool_in_flight(s, id)) {
+		reply(s, b, rpc_error(id, RPC_INVALID_REQUEST, "Invalid "
+		    "Request: id already in use by a request in flight"));
+		return;
+	}
 	if (strcmp(method, "initialize") == 0) {
 		do_initialize(s, b, id, params);
 		return;

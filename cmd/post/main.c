@@ -511,9 +511,10 @@ pace(unsigned svc, const char *name)
 			rl_state[i] = 1;
 			break;
 		case -2:
-			cli_warn("%s; posting without a shared rate limit",
+			/* The budget still holds within this run. */
+			cli_warn("%s; keeping the rate limit for this run only",
 			    err);
-			rl_state[i] = -1;
+			rl_state[i] = 1;
 			break;
 		default:
 			cli_warn("%s", err);

@@ -114,8 +114,21 @@ test_abuseipdb(void)
 	is_str(fact("is_whitelisted"), "(none)", "null whitelisted left out");
 	parse_abuse(200, "{\"data\":{\"abuseConfidenceScore\":25}}");
 	is_str(verdict_name(a.verdict), "suspicious", "25 is suspicious");
+	parse_abuse(200, "{\"data\":{\"abuseConfidenceScore\":24,"
+	    "\"totalReports\":3}}");
+	is_str(verdict_name(a.verdict), "clean", "24, reported, is clean");
+	parse_abuse(200, "{\"data\":{\"abuseConfidenceScore\":0,"
+	    "\"totalReports\":0,\"isWhitelisted\":true}}");
+	is_str(verdict_name(a.verdict), "clean", "whitelisted is clean");
+	parse_abuse(200, "{\"data\":{\"abuseConfidenceScore\":0,"
+	    "\"totalReports\":0,\"isWhitelisted\":false,"
+	    "\"isp\":\"Quad9\"}}");
+	is_str(verdict_name(a.verdict), "not_found",
+	    "never reported is not_found, not clean");
+	is_str(fact("isp"), "\"Quad9\"", "not_found keeps the facts");
 	parse_abuse(200, "{\"data\":{\"abuseConfidenceScore\":24}}");
-	is_str(verdict_name(a.verdict), "clean", "24 is clean");
+	is_str(verdict_name(a.verdict), "not_found",
+	    "no report count is not_found");
 	parse_abuse(200, "{\"data\":{\"abuseConfidenceScore\":101}}");
 	ok(a.verdict == V_ERROR && strcmp(a.reason, R_UPSTREAM) == 0,
 	    "out of range score is an upstream error");

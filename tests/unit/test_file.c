@@ -1,6 +1,6 @@
 /*
  * test_file: atomic writes, no-replace, reads with a cap, locks, the
- * configuration order and cache names.
+ * configuration order, cache names and the cache directory's safety.
  */
 #include <sys/stat.h>
 
@@ -122,12 +122,72 @@ test_cache_names(void)
 	    "long keys cut and hashed (%s)", c);
 }
 
+/* cache_dir with XDG_CACHE_HOME at tmp/NAME, whose "triage" was set up
+ * by the caller. */
+static int
+cache_in(const char *name, char *out, size_t outsz)
+{
+	char xdg[4096];
+
+	snprintf(xdg, sizeof(xdg), "%s/%s", tap_tmpdir(), name);
+	setenv("XDG_CACHE_HOME", xdg, 1);
+	return cache_dir("tokens", out, outsz);
+}
+
+static void
+test_cache_dir(void)
+{
+	char dir[4096], top[4096], target[4096];
+	struct stat st;
+
+	ok(cache_in("c-new", dir, sizeof(dir)) == 0 &&
+	    stat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
+	    (st.st_mode & 0777) == 0700, "a new cache directory is 0700");
+
+	snprintf(top, sizeof(top), "%s/c-open/triage", tap_tmpdir());
+	file_mkdirs(top, 0755);
+	chmod(top, 0755);
+	ok(cache_in("c-open", dir, sizeof(dir)) == 0 &&
+	    stat(top, &st) == 0 && (st.st_mode & 0777) == 0700,
+	    "an open one of ours is made 0700");
+
+	snprintf(target, sizeof(target), "%s/c-target", tap_tmpdir());
+	file_mkdirs(target, 0700);
+	snprintf(top, sizeof(top), "%s/c-link", tap_tmpdir());
+	file_mkdirs(top, 0700);
+	snprintf(top, sizeof(top), "%s/c-link/triage", tap_tmpdir());
+	ok(symlink(target, top) == 0, "symlink made");
+	errno = 0;
+	ok(cache_in("c-link", dir, sizeof(dir)) == -1 && errno == EPERM,
+	    "a symlink is refused");
+	snprintf(dir, sizeof(dir), "%s/tokens", target);
+	ok(access(dir, F_OK) == -1, "nothing made through the symlink");
+
+	snprintf(top, sizeof(top), "%s/c-file", tap_tmpdir());
+	file_mkdirs(top, 0700);
+	snprintf(top, sizeof(top), "%s/c-file/triage", tap_tmpdir());
+	file_write_atomic(top, "x", 1, 0600);
+	ok(cache_in("c-file", dir, sizeof(dir)) == -1, "a file is refused");
+
+	snprintf(top, sizeof(top), "%s/c-theirs/triage", tap_tmpdir());
+	file_mkdirs(top, 0700);
+	if (geteuid() == 0) {
+		ok(chown(top, 65534, 65534) == 0, "chowned to nobody");
+		errno = 0;
+		ok(cache_in("c-theirs", dir, sizeof(dir)) == -1 &&
+		    errno == EPERM, "another user's directory is refused");
+	} else
+		ok(1, "# SKIP not root: cannot give a directory away");
+	unsetenv("XDG_CACHE_HOME");
+}
+
 int
 main(void)
 {
 	test_atomic();
 	test_mkdirs_and_lock();
 	test_cache_names();
+	test_cache_dir();
 	test_config();
 	return tap_done();
 }

@@ -222,6 +222,31 @@ test_processes(void)
 	is_int(total, 30, "two processes booked 30 slots between them");
 }
 
+/* No directory for the state file: the budget holds in this process. */
+static void
+test_local(void)
+{
+	struct ratelimit rl;
+	char err[256] = "", *old;
+	int64_t at;
+
+	old = strdup(getenv("XDG_CACHE_HOME"));
+	setenv("XDG_CACHE_HOME", "/dev/null/cache", 1);
+	ok(ratelimit_open(&rl, "local-test", "2/min", err, sizeof(err)) == -2 &&
+	    strstr(err, "cache directory") != NULL, "no directory: -2, why");
+	setenv("XDG_CACHE_HOME", old, 1);
+	free(old);
+	ok(ratelimit_reserve(&rl, T0, 0, &at) == RATELIMIT_GO &&
+	    ratelimit_reserve(&rl, T0 + 1, 0, &at) == RATELIMIT_GO,
+	    "two slots in the minute");
+	ok(ratelimit_reserve(&rl, T0 + 2, 0, &at) == RATELIMIT_LATER &&
+	    at == T0 + 60000, "the third waits for the window, in memory");
+	ok(ratelimit_pause(&rl, T0 + 120000) == 0 &&
+	    ratelimit_reserve(&rl, T0 + 70000, 0, &at) == RATELIMIT_LATER &&
+	    at == T0 + 120000, "a pause holds too");
+	ratelimit_release(&rl);
+}
+
 int
 main(void)
 {
@@ -233,5 +258,6 @@ main(void)
 	test_unlimited();
 	test_corrupt();
 	test_processes();
+	test_local();
 	return tap_done();
 }

@@ -59,6 +59,31 @@ test_ioc(void)
 	is_int(ioc_classify("a..b.com"), IOC_NONE, "empty label");
 	is_int(ioc_classify("evil.com\n"), IOC_NONE, "control characters");
 	is_int(ioc_classify("user@example.com"), IOC_EMAIL, "mail address");
+	is_int(ioc_classify("http://localhost:8080/admin"), IOC_URL,
+	    "URL on localhost");
+	is_int(ioc_classify("http://intranet/x"), IOC_URL,
+	    "URL on a single-label host");
+	is_int(ioc_classify("http://2130706433/"), IOC_NONE,
+	    "URL on a number host");
+	is_int(ioc_classify("http://0x7f000001/"), IOC_NONE,
+	    "URL on a hex number host");
+	is_int(ioc_classify("https://evil.com:99999/"), IOC_NONE,
+	    "port above 65535");
+	is_int(ioc_classify("https://evil.com:x/"), IOC_NONE, "port not digits");
+	is_int(ioc_classify("https://evil.com:65535/"), IOC_URL, "port 65535");
+	is_int(ioc_classify("http://[2001:db8::1]x/"), IOC_NONE,
+	    "junk after an IPv6 literal");
+	is_int(ioc_classify("powershell.exe"), IOC_NONE, "a file, not a domain");
+	is_int(ioc_classify("Invoice.PDF"), IOC_NONE, "a file, any case");
+	is_int(ioc_classify("update.zip"), IOC_DOMAIN, ".zip is a real TLD");
+	{
+		char out[128];
+
+		is_int(ioc_normalise("HTTPS://User@EVIL.Example.COM:443/A?B",
+		    out, sizeof(out)), IOC_URL, "URL normalised");
+		is_str(out, "https://User@evil.example.com:443/A?B",
+		    "scheme and host lower-cased, the rest kept");
+	}
 
 	is_int(ioc_ip_is_public("8.8.8.8", NULL), 1, "8.8.8.8 is public");
 	is_int(ioc_ip_is_public("10.1.2.3", &range), 0, "10/8 is private");
@@ -95,6 +120,15 @@ check_defang(const char *in, const char *want, const char *name)
 }
 
 static void
+check_text(const char *in, const char *want, const char *name)
+{
+	char *d = defang_text(in);
+
+	is_str(d, want, name);
+	free(d);
+}
+
+static void
 test_defang(void)
 {
 	char *s;
@@ -115,6 +149,28 @@ test_defang(void)
 	is_str(s, "Ran powershell.exe to fetch hxxps://x.example[.]com/p "
 	    "from 8.8.8[.]8.", "defang_text leaves files and punctuation");
 	free(s);
+	check_text("beacon to 203.0.113.5:4444 and evil.example.org:8443.",
+	    "beacon to 203.0.113[.]5:4444 and evil.example[.]org:8443.",
+	    "host:port in text");
+	check_text("fetched evil.example.org/p.ps1?x=1 and 10.1.2.3/24",
+	    "fetched evil.example[.]org/p.ps1?x=1 and 10.1.2[.]3/24",
+	    "host/path without a scheme");
+	check_text("mail a@evil.zip", "mail a[@]evil[.]zip",
+	    "mail address at a .zip domain");
+	check_text("cdn.evil.zip, dl.x.sh and y.example.py",
+	    "cdn.evil[.]zip, dl.x[.]sh and y.example[.]py",
+	    ".zip .sh .py with three labels are domains");
+	check_text("evil.zip:443 and evil.mov/watch",
+	    "evil[.]zip:443 and evil[.]mov/watch",
+	    ".zip .mov with a port or a path are hosts");
+	check_text("ran install.sh, setup.py and payload.zip; video.mov",
+	    "ran install.sh, setup.py and payload.zip; video.mov",
+	    "two-label .sh .py .zip .mov alone are files");
+	check_text("powershell.exe invoice.pdf a.b.c.exe run.ps1:3 10:42:07",
+	    "powershell.exe invoice.pdf a.b.c.exe run.ps1:3 10:42:07",
+	    "files, file:line and times are left alone");
+	check_text("example.com:99999 x:80", "example[.]com:99999 x:80",
+	    "a port out of range still marks a host");
 }
 
 static void

@@ -15,4 +15,4 @@ def ent($id): first($inc.entities[] | select(.id == $id));
  "file \(.path) md5=\(.md5) sha1=\(.sha1) sha256=\(.sha256) host=\(ent(.host_id).hostname)"),
 (.entities[] | select(.kind == "url") | "url \(.url)"),
 (.entities[] | select(.kind == "ip") |
- "ip \(.address) public=\(.public) flags=\(.flags | join(","))")
+ "ip \(.address) public=\(.public) flags=\(.flags | join(","))\(if .host_id then " host=\(ent(.host_id).hostname)" else "" end)")
