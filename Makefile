@@ -65,7 +65,7 @@ FUZZ_BINS  = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/%)
 
 MAN_PAGES  = $(wildcard doc/*.1)
 
-.PHONY: all check demo bench fuzz install uninstall clean deps tests-build
+.PHONY: all check demo bench fuzz install uninstall clean deps test-deps tests-build
 .DEFAULT_GOAL := all
 
 all: $(PROG_BINS) $(SCRIPT_BINS)
@@ -119,11 +119,15 @@ $(foreach f,$(FUZZ_SRC:tests/fuzz/%.c=%),$(eval $(call fuzz_rule,$(f))))
 
 tests-build: all $(UNIT_BINS) $(TEST_HELPERS) $(FUZZ_BINS) $(MOCK)
 
-# Install what is missing (Debian packages), then build and test.
+# Install what is missing (Debian packages): deps for building and the
+# demo, test-deps also for the tests.
 deps:
 	@scripts/install-deps --check >/dev/null 2>&1 || scripts/install-deps
 
-check: deps
+test-deps:
+	@scripts/install-deps --test --check >/dev/null 2>&1 || scripts/install-deps --test
+
+check: test-deps
 	@$(MAKE) --no-print-directory tests-build
 	@BIN="$(CURDIR)/$(BIN)" BUILD="$(CURDIR)/$(BUILD)" \
 	    SANITIZE="$(SANITIZE)" tests/run $(TESTS)
@@ -133,21 +137,22 @@ demo: deps
 	@$(MAKE) -s --no-print-directory all
 	@BIN="$(CURDIR)/$(BIN)" scripts/demo
 
-bench: deps
+bench: test-deps
 	@$(MAKE) --no-print-directory tests-build
 	@BIN="$(CURDIR)/$(BIN)" BUILD="$(CURDIR)/$(BUILD)" bench/run $(BENCH)
 
 fuzz:
-	@scripts/install-deps --fuzz --check >/dev/null 2>&1 || scripts/install-deps --fuzz
+	@scripts/install-deps --test --fuzz --check >/dev/null 2>&1 || scripts/install-deps --test --fuzz
 	@tests/fuzz/run $(FUZZ)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(SHAREDIR)
 	install -m 755 $(PROG_BINS) $(SCRIPT_BINS) $(DESTDIR)$(BINDIR)
 	$(if $(MAN_PAGES),install -m 644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/man1)
-	for d in data prompts schemas; do \
-	    if [ -d $$d ]; then cp -R $$d $(DESTDIR)$(SHAREDIR)/; fi; \
-	done
+	cp -R data prompts $(DESTDIR)$(SHAREDIR)/
+	install -d $(DESTDIR)$(SHAREDIR)/examples $(DESTDIR)$(SHAREDIR)/scripts
+	cp -R examples/eval examples/workspace $(DESTDIR)$(SHAREDIR)/examples/
+	install -m 755 scripts/build-workspace $(DESTDIR)$(SHAREDIR)/scripts/
 
 uninstall:
 	for p in $(notdir $(PROG_BINS) $(SCRIPT_BINS)); do \

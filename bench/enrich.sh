@@ -57,6 +57,8 @@ while [ "$i" -lt "$N" ]; do
 done
 
 now() { date +%s.%N; }
+# arithmetic on decimals (awk: bc is not in a minimal Debian)
+calc() { awk "BEGIN { printf \"%.6f\\n\", $1 }"; }
 
 # run FILE ARGS...: wall seconds for one run; checks every record came.
 run() {
@@ -71,8 +73,9 @@ run() {
 		echo "bench/enrich: a lookup failed: $bad" >&2
 		exit 1
 	fi
-	echo "$t1 - $t0" | bc -l
-	echo "bench:   $* $(echo "$t1 - $t0" | bc -l)" >&2
+	d=$(calc "$t1 - $t0")
+	echo "$d"
+	echo "bench:   $* $d" >&2
 }
 
 # median of three runs
@@ -98,8 +101,8 @@ three_serial=$(run "$work/ips.txt" --providers abuseipdb,virustotal,internetdb \
     --parallel 1)
 
 fmt() { printf '%.2f' "$1"; }
-ratio() { printf '%.1f' "$(echo "$1 / $2" | bc -l)"; }
-rate() { printf '%.1f' "$(echo "$N / $1" | bc -l)"; }
+ratio() { printf '%.1f' "$(calc "$1 / $2")"; }
+rate() { printf '%.1f' "$(calc "$N / $1")"; }
 
 cat <<EOF
 ## triage-enrich: lookups in flight

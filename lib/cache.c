@@ -1,9 +1,11 @@
 /*
  * cache: the XDG cache directory and file names for cache keys.
  */
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -121,4 +123,39 @@ cache_key_name(const char *key, char *out, size_t outsz)
 		n += (size_t)snprintf(out + n, outsz - n, "~%016llx",
 		    (unsigned long long)fnv1a(key));
 	out[n] = '\0';
+}
+
+int
+cache_lock_key(const char *sub, const char *key, int wait)
+{
+	char dir[4096], name[200], path[4096 + 210];
+	int fd, saved;
+
+	if (cache_dir(sub, dir, sizeof(dir)) == -1)
+		return -1;
+	cache_key_name(key, name, sizeof(name));
+	if (snprintf(path, sizeof(path), "%s/%s.lock", dir, name) >=
+	    (int)sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd == -1)
+		return -1;
+	while (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) == -1) {
+		if (errno == EINTR)
+			continue;
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+void
+cache_unlock_key(int fd)
+{
+	if (fd >= 0)
+		close(fd);	/* releases the lock */
 }

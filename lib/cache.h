@@ -25,4 +25,17 @@ int	 cache_dir(const char *sub, char *out, size_t outsz);
  */
 void	 cache_key_name(const char *key, char *out, size_t outsz);
 
+/*
+ * Takes the lock for one cache key: an empty file SUB/NAME.lock in the
+ * cache directory.  Processes that would fill the same entry take turns:
+ * the first looks it up and fills it while holding the lock, the next,
+ * once it has the lock, finds the answer in the cache.  With wait 0 it
+ * does not wait (-1, errno EWOULDBLOCK, when another holds the lock).
+ * Returns the descriptor for cache_unlock_key, or -1 (errno).  The lock
+ * files stay: removing one another process is waiting on would let two
+ * in at once.
+ */
+int	 cache_lock_key(const char *sub, const char *key, int wait);
+void	 cache_unlock_key(int fd);
+
 #endif

@@ -9,6 +9,7 @@
  * a 429 pauses the budget for everyone, and a spent daily quota ends the
  * lookup as error/quota without a request.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include <curl/curl.h>
 
 #include "buf.h"
+#include "cache.h"
 #include "cli.h"
 #include "config.h"
 #include "http.h"
@@ -694,32 +696,103 @@ run_http(struct lookup *lk, struct job **jobs, size_t n)
 	free(res);
 }
 
+/*
+ * Takes the job's cache-key lock (lib/cache), waiting for it or not, so
+ * that runs side by side (triage batch -j) ask about an indicator once:
+ * whoever holds the lock asks and fills the cache; the others wait, then
+ * find the answer there.  Returns the descriptor, -1 when another holds
+ * the lock and we would not wait, or -2 when there is no lock to be had
+ * (the lookup goes ahead without one).
+ */
+static int
+lock_job(const struct job *j, int wait)
+{
+	char key[8192 + 64];
+	int fd, n;
+
+	n = snprintf(key, sizeof(key), "lookup:%s/%s:%s",
+	    providers[j->provider].name, ioc_kind_name(j->ind->kind),
+	    j->ind->value);
+	if (n < 0 || (size_t)n >= sizeof(key))
+		return -2;
+	/* Beside the cache, not in it: a lock file is no answer. */
+	fd = cache_lock_key("locks", key, wait);
+	if (fd == -1 && !wait && errno == EWOULDBLOCK)
+		return -1;
+	return fd >= 0 ? fd : -2;
+}
+
+/* With the job's lock held: whether its answer came meanwhile. */
+static int
+settle_cached(struct lookup *lk, struct job *j)
+{
+	json_t *rec;
+
+	rec = store_get(&lk->store, providers[j->provider].name, j->ind,
+	    iso_now());
+	if (rec == NULL)
+		return 0;
+	j->record = rec;
+	answer_set(&j->ans, (enum verdict)verdict_parse(jx_str(rec,
+	    "verdict")), NULL, NULL);
+	return 1;
+}
+
 void
 lookup_run(struct lookup *lk, struct job *jobs, size_t n)
 {
-	struct job **ti, **web;
-	size_t i, nti = 0, nweb = 0;
+	struct job **ti, **web, **later;
+	size_t i, nti = 0, nweb = 0, nlater = 0, nlocked = 0;
 	int64_t now = iso_now();
+	int *locks, fd;
 
 	ti = xcalloc(n + 1, sizeof(*ti));
 	web = xcalloc(n + 1, sizeof(*web));
+	later = xcalloc(n + 1, sizeof(*later));
+	locks = xcalloc(n + 1, sizeof(*locks));
 	for (i = 0; i < n; i++) {
 		answer_init(&jobs[i].ans);
 		if (settle_locally(lk, &jobs[i], now))
 			continue;
 		if (jobs[i].provider == P_WORKSPACE_TI)
 			ti[nti++] = &jobs[i];
-		else
+		else if (!lk->use_cache)
 			web[nweb++] = &jobs[i];
+		/* Locks are only tried here, never waited for: a run that
+		 * waited while holding some could deadlock with another. */
+		else if ((fd = lock_job(&jobs[i], 0)) == -1)
+			later[nlater++] = &jobs[i];
+		else {
+			if (fd >= 0)
+				locks[nlocked++] = fd;
+			if (!settle_cached(lk, &jobs[i]))
+				web[nweb++] = &jobs[i];
+		}
 	}
-	if (term_progress() && nti + nweb > 0)
-		progress_update("looking up %zu indicator%s", nti + nweb,
-		    nti + nweb == 1 ? "" : "s");
+	if (term_progress() && nti + nweb + nlater > 0)
+		progress_update("looking up %zu indicator%s",
+		    nti + nweb + nlater, nti + nweb + nlater == 1 ? "" : "s");
 	run_workspace(lk, ti, nti);
 	run_http(lk, web, nweb);
+	while (nlocked > 0)
+		cache_unlock_key(locks[--nlocked]);
+	/* Those another run was asking about: wait for it (holding no lock
+	 * now), then take its answer, or ask when it got none. */
+	nweb = 0;
+	for (i = 0; i < nlater; i++) {
+		if ((fd = lock_job(later[i], 1)) >= 0)
+			locks[nlocked++] = fd;
+		if (!settle_cached(lk, later[i]))
+			web[nweb++] = later[i];
+	}
+	run_http(lk, web, nweb);
+	while (nlocked > 0)
+		cache_unlock_key(locks[--nlocked]);
 	progress_done();
 	free(ti);
 	free(web);
+	free(later);
+	free(locks);
 }
 
 void

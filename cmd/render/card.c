@@ -13,8 +13,8 @@
  * text is cut shorter until it fits.
  *
  * Hostile text never meets a markup parser: Teams gets it in TextRun
- * elements (no markdown) or markdown-escaped in the FactSet; Slack gets it
- * in rich_text elements (no mrkdwn), and the fallback "text" has & < >
+ * elements (no markdown, the facts included); Slack gets it in rich_text
+ * elements or plain_text (no mrkdwn), and the fallback "text" has & < >
  * escaped with "mrkdwn" off.
  */
 #include <stdlib.h>
@@ -565,10 +565,10 @@ static json_t *
 teams_payload(const struct card *k)
 {
 	const struct doc *d = k->d;
-	json_t *body = json_array(), *facts = json_array(), *runs, *card;
+	json_t *body = json_array(), *runs, *card;
 	json_t *actions = json_array(), *sec;
 	size_t i;
-	char *note, *v, *t;
+	char *note, *t, name[64];
 
 	runs = json_array();
 	t = plain(&d->title, CARD_TITLE);
@@ -577,15 +577,17 @@ teams_payload(const struct card *k)
 	    "Large", "weight", "Bolder"));
 	free(t);
 	json_array_append_new(body, ac_rich(runs, NULL));
+	/* The facts as TextRuns, not a FactSet: a FactSet value is
+	 * markdown, and the backslashes that would escape hostile text in
+	 * it show on Teams mobile (microsoft/AdaptiveCards#5590). */
 	for (i = 0; i < d->nfacts; i++) {
-		v = plain(&d->facts[i].value, CARD_CELL);
-		json_array_append_new(facts, json_pack("{s:s, s:o}", "title",
-		    d->facts[i].name, "value", jtext(v, strlen(v),
-		    esc_ac_markdown, 0)));
-		free(v);
+		runs = json_array();
+		snprintf(name, sizeof(name), "%s: ", d->facts[i].name);
+		json_array_append_new(runs, ac_plain_run(name, 1));
+		ac_runs(runs, &d->facts[i].value, lim(k, CARD_CELL),
+		    ESC_NL_SPACE);
+		json_array_append_new(body, ac_rich(runs, "None"));
 	}
-	json_array_append_new(body, json_pack("{s:s, s:o}", "type", "FactSet",
-	    "facts", facts));
 	for (i = 0; i < d->n; i++) {
 		if (k->dropped[i] || !on_card(d, i) ||
 		    (d->secs[i]->flags & SEC_FOOTER))
@@ -697,9 +699,12 @@ slack_payload(const struct card *k)
 			continue;
 		t = plain(d->secs[i]->blocks[0]->items[0],
 		    lim(k, SLACK_BLOCK_TEXT / 2));
-		json_array_append_new(blocks, json_pack("{s:s, s:[{s:s, s:o}]}",
-		    "type", "context", "elements", "type", "mrkdwn", "text",
-		    jtext(t, strlen(t), esc_slack, ESC_NL_SPACE)));
+		/* plain_text: mrkdwn has no escape for * _ ~ `, so a model
+		 * named m*o*d*e*l would turn bold. */
+		json_array_append_new(blocks, json_pack("{s:s, s:[{s:s, s:o, "
+		    "s:b}]}", "type", "context", "elements", "type",
+		    "plain_text", "text", jtext(t, strlen(t), NULL,
+		    ESC_NL_SPACE), "emoji", 0));
 		free(t);
 	}
 

@@ -4,19 +4,25 @@
  * page, a Teams or Slack card, or with --queue a table of incidents.
  *
  * The whole stream is read before anything is written, so a malformed
- * line ends the run with EXIT_DATA and no output at all.  Each incident
+ * line ends the run with EXIT_DATA and no output at all; a line that is
+ * JSON but for raw invalid UTF-8 or an integer beyond 64 bits is taken,
+ * with a warning (lenient.c).  Each incident
  * record starts a new document (records before the first belong to it);
  * with -o each document becomes its own file, written atomically (never
- * replacing anything), the JSON sidecar first so a brief never lacks it.
+ * replacing anything), the brief first and its JSON sidecar last, so a
+ * sidecar (what marks an incident triaged) never lacks its brief.
  */
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -202,15 +208,33 @@ static void
 read_stream(struct run *r)
 {
 	struct ndjson_reader rd;
-	struct buf msg;
+	struct buf msg, fixed;
+	unsigned nbad, nbig;
 	size_t len;
 	char *line;
 	json_t *rec;
 
 	ndjson_init(&rd, stdin, "<stdin>");
+	buf_init(&fixed);
 	while ((line = ndjson_getline(&rd, &len)) != NULL) {
 		jsonfix_escapes(line, len);
 		rec = ndjson_parse(&rd, line, len);
+		/* One bad value should not cost the brief: a second try
+		 * with bad bytes and huge integers made harmless. */
+		if (rec == NULL && lenient_fix(line, len, &fixed, &nbad,
+		    &nbig) == 0 && nbad + nbig > 0 &&
+		    (rec = json_loadb(fixed.data, fixed.len, JSON_DECODE_ANY,
+		    NULL)) != NULL) {
+			rd.failed = 0;
+			if (nbad > 0)
+				cli_warn("%s:%zu: %u byte%s of invalid UTF-8 or "
+				    "raw control characters shown as U+FFFD", rd.source, rd.line,
+				    nbad, nbad == 1 ? "" : "s");
+			if (nbig > 0)
+				cli_warn("%s:%zu: %u integer%s beyond 64 bits "
+				    "kept as text", rd.source, rd.line, nbig,
+				    nbig == 1 ? "" : "s");
+		}
 		if (rec != NULL && !json_is_object(rec)) {
 			json_decref(rec);
 			rec = NULL;
@@ -230,6 +254,7 @@ read_stream(struct run *r)
 	if (rd.failed)
 		cli_die(EXIT_FAIL, "%s", rd.error);
 	ndjson_release(&rd);
+	buf_release(&fixed);
 	flush_bundle(r);
 }
 
@@ -238,16 +263,55 @@ static int
 write_new(const char *path, const struct buf *data)
 {
 	struct afile af;
+	int saved;
 
 	if (afile_open(&af, path, 0600, AFILE_NO_REPLACE) == -1)
 		return -1;
+	errno = 0;
 	if (data->len > 0 && fwrite(data->data, 1, data->len, af.fp) !=
 	    data->len) {
+		saved = errno != 0 ? errno : EIO;
 		afile_abort(&af);
-		errno = EIO;
+		errno = saved;
 		return -1;
 	}
 	return afile_commit(&af);
+}
+
+/*
+ * A run killed mid-write leaves its hidden temporary file behind
+ * (".20261128-091500-incident-5.md.tmp.Ab12Cd"); those of our own naming
+ * that are older than STALE_SECS go, so a directory a timer writes into
+ * for months does not fill with them.  A younger one may belong to a run
+ * still writing.
+ */
+#define STALE_SECS	3600
+#define STALE_PATTERN	".[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]-" \
+			"[0-9][0-9][0-9][0-9][0-9][0-9]-*.tmp.??????"
+
+static void
+sweep_stale(const char *dir)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	struct stat st;
+	time_t now;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	now = time(NULL);
+	while ((de = readdir(d)) != NULL) {
+		if (fnmatch(STALE_PATTERN, de->d_name, FNM_PERIOD) != 0)
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
+		    (int)sizeof(path))
+			continue;
+		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+		    now - st.st_mtime > STALE_SECS)
+			unlink(path);
+	}
+	closedir(d);
 }
 
 static void
@@ -261,11 +325,12 @@ write_files(struct run *r)
 	unsigned mo, d;
 	long secs;
 	size_t i;
-	int n;
+	int n, saved;
 
 	if (file_mkdirs(r->dir, 0700) == -1 && errno != EEXIST)
 		cli_die(EXIT_FAIL, "cannot create '%s': %s", r->dir,
 		    strerror(errno));
+	sweep_stale(r->dir);
 	z = r->o.now / TICKS_PER_SEC;
 	y = z / 86400 - (z % 86400 < 0);
 	secs = (long)(z - y * 86400);
@@ -286,22 +351,24 @@ write_files(struct run *r)
 				cli_die(EXIT_FAIL, "%s: the path is too long",
 				    r->dir);
 			snprintf(sidep, sizeof(sidep), "%s.json", base);
-			if (r->o.format != FMT_JSON &&
-			    write_new(sidep, &out->side) == -1) {
+			if (write_new(mainp, &out->main) == -1) {
 				if (errno == EEXIST)
 					continue;
 				cli_die(EXIT_FAIL, "cannot write '%s': %s",
-				    sidep, strerror(errno));
-			}
-			if (write_new(mainp, &out->main) == 0)
-				break;
-			if (errno != EEXIST)
-				cli_die(EXIT_FAIL, "cannot write '%s': %s",
 				    mainp, strerror(errno));
-			/* Taken (by another format's brief): try the next
-			 * name, without leaving our sidecar behind. */
-			if (r->o.format != FMT_JSON)
-				unlink(sidep);
+			}
+			if (r->o.format == FMT_JSON ||
+			    write_new(sidep, &out->side) == 0)
+				break;
+			/* The sidecar marks the incident triaged, so it comes
+			 * last, and a brief whose sidecar cannot be written
+			 * goes too: taken (a stray sidecar), try the next
+			 * name. */
+			saved = errno;
+			unlink(mainp);
+			if (saved != EEXIST)
+				cli_die(EXIT_FAIL, "cannot write '%s': %s",
+				    sidep, strerror(saved));
 		}
 		if (n == 1000)
 			cli_die(EXIT_FAIL, "cannot find a free name for '%s'",

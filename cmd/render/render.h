@@ -191,6 +191,16 @@ void	 slack_render(struct buf *out, const struct doc *d);
 /* jsondoc.c */
 json_t	*json_document(const struct bundle *b, const struct render_opts *o);
 
+/* lenient.c */
+/*
+ * Copies line into out with raw bytes that are not UTF-8 (and raw control
+ * characters in strings) as U+FFFD and integers beyond 64 bits as strings
+ * of their digits, counting each in
+ * *nbad and *nbig.  0, or -1 when memory runs out.
+ */
+int	 lenient_fix(const char *line, size_t len, struct buf *out,
+	    unsigned *nbad, unsigned *nbig);
+
 /* queue.c */
 int	 queue_render(FILE *fp, const json_t *summaries,
 	    const struct render_opts *o, int markdown);
