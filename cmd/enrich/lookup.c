@@ -722,6 +722,26 @@ lock_job(const struct job *j, int wait)
 	return fd >= 0 ? fd : -2;
 }
 
+/*
+ * The one order every run takes waited-for locks in (that of their keys),
+ * so two runs can never each hold the lock the other waits for.
+ */
+static int
+job_key_cmp(const void *a, const void *b)
+{
+	const struct job *x = *(struct job *const *)a;
+	const struct job *y = *(struct job *const *)b;
+	int c;
+
+	if ((c = strcmp(providers[x->provider].name,
+	    providers[y->provider].name)) != 0)
+		return c;
+	if ((c = strcmp(ioc_kind_name(x->ind->kind),
+	    ioc_kind_name(y->ind->kind))) != 0)
+		return c;
+	return strcmp(x->ind->value, y->ind->value);
+}
+
 /* With the job's lock held: whether its answer came meanwhile. */
 static int
 settle_cached(struct lookup *lk, struct job *j)
@@ -777,10 +797,17 @@ lookup_run(struct lookup *lk, struct job *jobs, size_t n)
 	while (nlocked > 0)
 		cache_unlock_key(locks[--nlocked]);
 	/* Those another run was asking about: wait for it (holding no lock
-	 * now), then take its answer, or ask when it got none. */
+	 * now), then take its answer, or ask when it got none.  The locks
+	 * waited for are taken in key order, the same in every run, so runs
+	 * waiting on each other cannot go round in a circle. */
+	qsort(later, nlater, sizeof(*later), job_key_cmp);
 	nweb = 0;
 	for (i = 0; i < nlater; i++) {
-		if ((fd = lock_job(later[i], 1)) >= 0)
+		/* The same key twice: its lock is held already (a second
+		 * flock of it would wait on ourselves). */
+		if (i > 0 && job_key_cmp(&later[i - 1], &later[i]) == 0)
+			;
+		else if ((fd = lock_job(later[i], 1)) >= 0)
 			locks[nlocked++] = fd;
 		if (!settle_cached(lk, later[i]))
 			web[nweb++] = later[i];
