@@ -124,6 +124,31 @@ buf_str(const struct buf *b)
 	return b->data != NULL ? b->data : "";
 }
 
+int
+buf_add_json_string(struct buf *b, const char *s, size_t n)
+{
+	size_t i;
+
+	buf_addc(b, '"');
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\')
+			buf_printf(b, "\\%c", c);
+		else if (c == '\n')
+			buf_adds(b, "\\n");
+		else if (c == '\r')
+			buf_adds(b, "\\r");
+		else if (c == '\t')
+			buf_adds(b, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			buf_printf(b, "\\u%04x", c);
+		else
+			buf_addc(b, c);
+	}
+	return buf_addc(b, '"');
+}
+
 char *
 buf_steal(struct buf *b)
 {

@@ -36,6 +36,9 @@ int	 buf_printf(struct buf *b, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 int	 buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 	    __attribute__((format(printf, 2, 0)));
+/* Appends n bytes of s as a JSON string, quotes included (control
+ * characters and DEL escaped; other bytes as they are).  0 or -1. */
+int	 buf_add_json_string(struct buf *b, const char *s, size_t n);
 /* The contents as a C string: "" when empty, never NULL. */
 const char *buf_str(const struct buf *b);
 /* Hands the contents to the caller (free() them) and empties the buffer.

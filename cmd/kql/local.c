@@ -44,28 +44,6 @@ local_query(const char *db, const struct kql_query *q,
 	}
 }
 
-/* Writes s as a JSON string, for the parameter comments. */
-static void
-json_quote(struct buf *b, const char *s, size_t n)
-{
-	size_t i;
-
-	buf_addc(b, '"');
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '"' || c == '\\')
-			buf_printf(b, "\\%c", c);
-		else if (c == '\n')
-			buf_adds(b, "\\n");
-		else if (c < 0x20 || c == 0x7f)
-			buf_printf(b, "\\u%04x", c);
-		else
-			buf_addc(b, c);
-	}
-	buf_addc(b, '"');
-}
-
 enum kql_status
 local_translate(const struct kql_query *q, struct buf *sql, struct buf *err)
 {
@@ -96,7 +74,7 @@ local_translate(const struct kql_query *q, struct buf *sql, struct buf *err)
 
 		buf_printf(sql, "-- ?%zu = ", i + 1);
 		if (p->kind == KQL_P_TEXT)
-			json_quote(sql, p->text, p->len);
+			buf_add_json_string(sql, p->text, p->len);
 		else if (p->kind == KQL_P_INT)
 			buf_printf(sql, "%lld", (long long)p->ival);
 		else

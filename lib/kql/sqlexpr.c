@@ -153,31 +153,6 @@ sx_bool(struct gen *g, const struct sx *v)
 	return v->sql;
 }
 
-static void
-json_escape(struct buf *b, const char *s, size_t n)
-{
-	size_t i;
-
-	buf_addc(b, '"');
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '"' || c == '\\')
-			buf_printf(b, "\\%c", c);
-		else if (c == '\n')
-			buf_adds(b, "\\n");
-		else if (c == '\r')
-			buf_adds(b, "\\r");
-		else if (c == '\t')
-			buf_adds(b, "\\t");
-		else if (c < 0x20)
-			buf_printf(b, "\\u%04x", c);
-		else
-			buf_addc(b, c);
-	}
-	buf_addc(b, '"');
-}
-
 static const char *
 arena_buf(struct gen *g, struct buf *b, size_t *len)
 {
@@ -917,7 +892,8 @@ gen_in(struct gen *g, struct ectx *cx, struct kql_expr *e, struct sx *out)
 			    is_stringish(v.type)) {
 				if (njson++ > 0)
 					buf_addc(&json, ',');
-				json_escape(&json, v.lit->sval, v.lit->slen);
+				buf_add_json_string(&json, v.lit->sval,
+				    v.lit->slen);
 			} else {
 				const char *t = sx_text(g, &v);
 
@@ -975,7 +951,7 @@ gen_in(struct gen *g, struct ectx *cx, struct kql_expr *e, struct sx *out)
 		for (i = 0; i < nstrs; i++) {
 			if (i > 0)
 				buf_addc(&sj, ',');
-			json_escape(&sj, strs[i].text, strs[i].len);
+			buf_add_json_string(&sj, strs[i].text, strs[i].len);
 		}
 		buf_addc(&sj, ']');
 		if ((js = arena_buf(g, &sj, &jl)) == NULL)
