@@ -50,34 +50,6 @@ takes_incident_arg(const struct tool *t)
 	return strcmp(base, FETCH_PROGRAM) == 0;
 }
 
-static int
-is_hex(int c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-	    (c >= 'A' && c <= 'F');
-}
-
-/* An incident number (1 to 19 digits) or a GUID (8-4-4-4-12 hex). */
-static int
-incident_ref_ok(const char *s)
-{
-	size_t i, n = strlen(s);
-
-	if (n >= 1 && n <= 19 && strspn(s, "0123456789") == n)
-		return 1;
-	if (n != 36)
-		return 0;
-	for (i = 0; i < n; i++) {
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (s[i] != '-')
-				return 0;
-		} else if (!is_hex((unsigned char)s[i])) {
-			return 0;
-		}
-	}
-	return 1;
-}
-
 /* One line on stderr for the person running the server; elapsed_ms < 0
  * when nothing ran. */
 static void
@@ -122,7 +94,7 @@ call_check(const struct server *s, const struct tool *t,
 	}
 	if (takes_incident_arg(t)) {
 		ref = jx_str(args, FETCH_ARG);
-		if (ref == NULL || !incident_ref_ok(ref)) {
+		if (ref == NULL || !incident_ref_parse(ref, NULL)) {
 			snprintf(msg, sizeof(msg), "Invalid arguments for %s: "
 			    "input.%s: expected an incident number such as "
 			    "357335 or an incident GUID. Nothing was run.",
