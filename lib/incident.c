@@ -55,32 +55,26 @@ struct norm {
 
 /* --- small helpers ------------------------------------------------------ */
 
-const char *
-inc_severity(const char *s)
+static const char *const severity_names[] = { "Informational", "Low",
+    "Medium", "High", "Critical", NULL };
+
+int
+incident_severity_rank(const char *s)
 {
-	static const char *const names[] = { "Informational", "Low",
-	    "Medium", "High", "Critical", NULL };
 	size_t i;
 
-	if (s == NULL)
-		return NULL;
-	for (i = 0; names[i] != NULL; i++)
-		if (strcasecmp(s, names[i]) == 0)
-			return names[i];
-	return NULL;
-}
-
-static int
-severity_rank(const char *s)
-{
-	static const char *const names[] = { "Informational", "Low",
-	    "Medium", "High", "Critical", NULL };
-	size_t i;
-
-	for (i = 0; s != NULL && names[i] != NULL; i++)
-		if (strcasecmp(s, names[i]) == 0)
+	for (i = 0; s != NULL && severity_names[i] != NULL; i++)
+		if (strcasecmp(s, severity_names[i]) == 0)
 			return (int)i + 1;
 	return 0;
+}
+
+const char *
+incident_severity_name(const char *s)
+{
+	int r = incident_severity_rank(s);
+
+	return r > 0 ? severity_names[r - 1] : NULL;
 }
 
 /* s with its first letter in upper case ("inProgress" -> "InProgress"). */
@@ -282,8 +276,8 @@ build_alert(const json_t *view, const json_t *raw, enum alert_form af)
 	    "DisplayName", "title", "Name"));
 	set_str(a, "description", view, joined ? NAMES("AlertDescription",
 	    "Description1") : NAMES("Description"));
-	set_new(a, "severity", str_or_null(inc_severity(inc_str(view,
-	    joined ? NAMES("AlertSeverity", "Severity1") :
+	set_new(a, "severity", str_or_null(incident_severity_name(
+	    inc_str(view, joined ? NAMES("AlertSeverity", "Severity1") :
 	    NAMES("AlertSeverity", "Severity")))));
 	set_new(a, "status", capitalised(inc_str(view, joined ?
 	    NAMES("AlertStatus", "Status1") : NAMES("Status"))));
@@ -536,8 +530,8 @@ build_incident(struct norm *n, enum form f, const json_t *view,
 	}
 	set_str(inc, "title", view, NAMES("Title", "displayName"));
 	set_str(inc, "description", view, NAMES("Description"));
-	set_new(inc, "severity", str_or_null(inc_severity(inc_str(view,
-	    NAMES("Severity")))));
+	set_new(inc, "severity", str_or_null(incident_severity_name(
+	    inc_str(view, NAMES("Severity")))));
 	set_new(inc, "status", status_of(view, f));
 	set_new(inc, "classification", classification_of(view,
 	    NAMES("Classification")));
@@ -944,9 +938,10 @@ process_rows(struct norm *n)
 				else if (s == NULL || name0 == NULL ||
 				    strcmp(s, name0) != 0)
 					same = 0;
-				s = inc_severity(inc_str(src[i].view,
+				s = incident_severity_name(inc_str(src[i].view,
 				    NAMES("AlertSeverity", "Severity")));
-				if (severity_rank(s) > severity_rank(sev))
+				if (incident_severity_rank(s) >
+				    incident_severity_rank(sev))
 					sev = s;
 			}
 			if (same && name0 != NULL)
@@ -1409,7 +1404,7 @@ incident_sort_summaries(json_t *summaries)
 		return;
 	for (i = 0; i < n; i++) {
 		v[i].s = json_incref(json_array_get(summaries, i));
-		v[i].rank = severity_rank(jx_str(v[i].s, "severity"));
+		v[i].rank = incident_severity_rank(jx_str(v[i].s, "severity"));
 		v[i].created = created_ticks(v[i].s);
 		v[i].number = jx_int(v[i].s, "number", -1);
 	}

@@ -120,6 +120,14 @@ char	*incident_decode_command(const char *cmdline);
 const char *incident_sid_flag(const char *sid);
 
 /*
+ * Sentinel's severities, case-blind: the rank (1 Informational, 2 Low,
+ * 3 Medium, 4 High, 5 Critical; 0 for anything else), and the name in
+ * Sentinel's spelling (NULL for anything else).
+ */
+int	 incident_severity_rank(const char *s);
+const char *incident_severity_name(const char *s);
+
+/*
  * Parses an incident reference strictly: all digits (at most 18) is a
  * number (*number set), the 8-4-4-4-12 hex form is a GUID.  Returns 1 for
  * a number, 2 for a GUID, 0 for anything else.  Nothing else may go near

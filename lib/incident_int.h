@@ -65,7 +65,4 @@ json_t	*entset_add_graph(struct entset *s, const json_t *evidence,
  */
 json_t	*entset_finish(struct entset *s, json_t *alerts);
 
-/* Severity and status in Sentinel's spelling, or NULL. */
-const char *inc_severity(const char *s);
-
 #endif

@@ -26,6 +26,7 @@
 #include "agent.h"
 #include "buf.h"
 #include "escape.h"
+#include "incident.h"
 #include "ioc.h"
 #include "isotime.h"
 #include "jsonx.h"
@@ -1268,19 +1269,11 @@ add_action(json_t *actions, const char *urgency, const char *action,
 static const char *
 severity_max(const char *a, const char *b)
 {
-	static const char *const order[] = { "Informational", "Low", "Medium",
-	    "High", "Critical", NULL };
-	int ia = -1, ib = -1, i;
+	int ra = incident_severity_rank(a), rb = incident_severity_rank(b);
 
-	for (i = 0; order[i] != NULL; i++) {
-		if (a != NULL && strcmp(order[i], a) == 0)
-			ia = i;
-		if (b != NULL && strcmp(order[i], b) == 0)
-			ib = i;
-	}
-	if (ia < 0 && ib < 0)
+	if (ra == 0 && rb == 0)
 		return "Medium";
-	return order[ia > ib ? ia : ib];
+	return incident_severity_name(ra > rb ? a : b);
 }
 
 /*

@@ -74,16 +74,8 @@ entity_rank(const json_t *e)
 static int
 alert_rank(const json_t *a)
 {
-	static const char *const sev[] = {
-		"Critical", "High", "Medium", "Low", "Informational", NULL
-	};
-	const char *s = jx_str(a, "severity");
-	int i;
-
-	for (i = 0; s != NULL && sev[i] != NULL; i++)
-		if (strcmp(s, sev[i]) == 0)
-			return i;
-	return i;
+	/* Critical first: 0, ..., Informational 4, anything else 5 */
+	return 5 - incident_severity_rank(jx_str(a, "severity"));
 }
 
 /*

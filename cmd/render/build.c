@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "defang.h"
 #include "escape.h"
+#include "incident.h"
 #include "ioc.h"
 #include "isotime.h"
 #include "jsonx.h"
@@ -38,20 +39,6 @@ struct ctx {
 };
 
 /* Small helpers. */
-
-static const char *
-canon_severity(const char *s)
-{
-	static const char *const names[] = {
-		"Informational", "Low", "Medium", "High", "Critical", NULL
-	};
-	int i;
-
-	for (i = 0; s != NULL && names[i] != NULL; i++)
-		if (strcasecmp(s, names[i]) == 0)
-			return names[i];
-	return NULL;
-}
 
 static const char *
 classification_label(const char *s)
@@ -171,7 +158,7 @@ add_code(struct ctx *c, struct inl *in, const char *s)
 static void
 add_sev(struct inl *in, const char *sev)
 {
-	const char *canon = canon_severity(sev);
+	const char *canon = incident_severity_name(sev);
 
 	if (canon != NULL)
 		inl_add(in, SPAN_SEV, canon);
@@ -346,7 +333,7 @@ build_head(struct ctx *c)
 	const char *title = incident_field(c, "title");
 	const char *id = incident_field(c, "id");
 	const char *url = jx_nstr(c->inc, "url");
-	const char *sev = canon_severity(verdict_severity(c));
+	const char *sev = incident_severity_name(verdict_severity(c));
 	long long num = incident_number(c);
 	struct buf b;
 	char tmp[64];
@@ -1134,7 +1121,7 @@ build_metadata(struct ctx *c)
 			inl_add(v, SPAN_TEXT, "; ");
 		add_prose(c, v, SPAN_TEXT, jx_nstr(a, "name") != NULL ?
 		    jx_str(a, "name") : "(unnamed)");
-		if (canon_severity(jx_str(a, "severity")) != NULL) {
+		if (incident_severity_name(jx_str(a, "severity")) != NULL) {
 			inl_add(v, SPAN_TEXT, " (");
 			add_sev(v, jx_str(a, "severity"));
 			inl_add(v, SPAN_TEXT, ")");
@@ -1722,7 +1709,7 @@ build_timeline(struct ctx *c)
 	event_add(&ev, &n, &cap, jx_str(c->inc, "first_activity"),
 	    "First activity%s%s", NULL, NULL);
 	json_array_foreach(json_object_get(c->inc, "alerts"), i, a) {
-		const char *sev = canon_severity(jx_str(a, "severity"));
+		const char *sev = incident_severity_name(jx_str(a, "severity"));
 
 		snprintf(tmp, sizeof(tmp), " (%s)", sev != NULL ? sev : "");
 		event_add(&ev, &n, &cap, jx_str(a, "time_generated"),
