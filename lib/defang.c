@@ -113,8 +113,8 @@ static const struct form forms[] = {
 	{ "(dot)", "." }, { "[@]", "@" }, { "[at]", "@" },
 };
 
-char *
-refang(const char *s)
+static char *
+refang_once(const char *s)
 {
 	struct buf b;
 	size_t i, n;
@@ -133,6 +133,26 @@ refang(const char *s)
 			buf_addc(&b, *s++);
 	}
 	return buf_steal(&b);
+}
+
+char *
+refang(const char *s)
+{
+	char *out, *again;
+	int pass, stable;
+
+	/* Forms nest ("hxxp[:]//" is "hxxp://" after one pass): again
+	 * until nothing changes; each pass only shortens, and three are as
+	 * deep as people nest. */
+	out = refang_once(s);
+	for (pass = 1, stable = 0; out != NULL && !stable && pass < 3;
+	    pass++) {
+		again = refang_once(out);
+		stable = again != NULL && strcmp(again, out) == 0;
+		free(out);
+		out = again;
+	}
+	return out;
 }
 
 /* Characters that may belong to an indicator token in free text. */

@@ -13,7 +13,8 @@
  * Text that is not an indicator comes back unchanged. */
 char	*defang(const char *s);
 
-/* A new refanged copy (free it); NULL on no memory. */
+/* A new refanged copy (free it), nested forms such as "hxxp[:]//"
+ * included; NULL on no memory. */
 char	*refang(const char *s);
 
 /*

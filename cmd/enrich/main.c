@@ -245,7 +245,7 @@ add_indicator(struct run *run, const char *text, const char *want, char *err,
 	struct indicator *ind;
 	enum ioc_kind k = IOC_NONE;
 	const char *s, *family;
-	char *plain, *again;
+	char *plain;
 	size_t n;
 	json_t *check;
 
@@ -256,14 +256,6 @@ add_indicator(struct run *run, const char *text, const char *want, char *err,
 	plain = refang(n <= 5 * (MAX_INDICATOR + 64) ? text : "");
 	if (plain == NULL)
 		cli_die(EXIT_FAIL, "out of memory");
-	/* Forms nest: "hxxp[:]//" is "hxxp://" after one pass. */
-	if (strcmp(plain, text) != 0) {
-		again = refang(plain);
-		if (again == NULL)
-			cli_die(EXIT_FAIL, "out of memory");
-		free(plain);
-		plain = again;
-	}
 	for (s = plain; *s == ' ' || *s == '\t'; s++)
 		;
 	n = strlen(s);

@@ -144,6 +144,9 @@ test_defang(void)
 	s = refang("hxxps://evil(.)com[/]x 1[.]2[.]3{.}4 a[at]b[dot]c");
 	is_str(s, "https://evil.com[/]x 1.2.3.4 a@b.c", "refang forms");
 	free(s);
+	s = refang("hxxp[:]//evil[.]com hXXps[://]x[.]org");
+	is_str(s, "http://evil.com https://x.org", "refang nested forms");
+	free(s);
 	s = defang_text("Ran powershell.exe to fetch https://x.example.com/p "
 	    "from 8.8.8.8.");
 	is_str(s, "Ran powershell.exe to fetch hxxps://x.example[.]com/p "
