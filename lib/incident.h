@@ -170,8 +170,7 @@ void	 incident_sort_summaries(json_t *summaries);
 /*
  * Parses a time as exports write it: ISO-8601 (with or without zone,
  * with a space for the T) or the Log Analytics portal's
- * "4/19/2021, 12:13:19.483 PM" (UTC), and the other forms
- * kql_parse_datetime reads.  0, or -1.
+ * "4/19/2021, 12:13:19.483 PM" (UTC).  0, or -1.
  */
 int	 incident_time_parse(const char *s, int64_t *ticks);
 

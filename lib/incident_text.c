@@ -20,7 +20,6 @@
 #include "incident_int.h"
 #include "isotime.h"
 #include "jsonx.h"
-#include "kql/time.h"
 #include "utf8.h"
 
 /* --- shared lookups ----------------------------------------------------- */
@@ -168,6 +167,78 @@ inc_snip(const char *s, char *out, size_t outsz)
 
 /* --- times and durations ------------------------------------------------ */
 
+static int
+digits(const char **p, int max, int *out)
+{
+	int n = 0, v = 0;
+
+	while (n < max && isdigit((unsigned char)**p)) {
+		v = v * 10 + (**p - '0');
+		(*p)++;
+		n++;
+	}
+	*out = v;
+	return n;
+}
+
+/* "4/19/2021, 12:13:19.483 PM": the portal's US form, in UTC. */
+static int
+portal_time(const char *s, int64_t *ticks)
+{
+	const char *p = s;
+	int mo, d, y, h, mi, sec = 0, pm = -1;
+	int64_t frac = 0, scale = 1000000;
+
+	if (digits(&p, 2, &mo) == 0 || *p++ != '/' ||
+	    digits(&p, 2, &d) == 0 || *p++ != '/' ||
+	    digits(&p, 4, &y) != 4)
+		return -1;
+	if (*p == ',')
+		p++;
+	while (*p == ' ')
+		p++;
+	if (digits(&p, 2, &h) == 0 || *p++ != ':' || digits(&p, 2, &mi) != 2)
+		return -1;
+	if (*p == ':') {
+		p++;
+		if (digits(&p, 2, &sec) != 2)
+			return -1;
+		if (*p == '.') {
+			p++;
+			while (isdigit((unsigned char)*p)) {
+				if (scale > 0) {
+					frac += (*p - '0') * scale;
+					scale /= 10;
+				}
+				p++;
+			}
+		}
+	}
+	while (*p == ' ')
+		p++;
+	if (strncasecmp(p, "AM", 2) == 0)
+		pm = 0;
+	else if (strncasecmp(p, "PM", 2) == 0)
+		pm = 1;
+	if (pm >= 0)
+		p += 2;
+	while (*p == ' ')
+		p++;
+	if (*p != '\0' || mo < 1 || mo > 12 || d < 1 || d > 31 || mi > 59 ||
+	    sec > 60)
+		return -1;
+	if (pm >= 0) {
+		if (h < 1 || h > 12)
+			return -1;
+		h = h % 12 + (pm ? 12 : 0);
+	} else if (h > 23)
+		return -1;
+	*ticks = iso_days_from_civil(y, (unsigned)mo, (unsigned)d) *
+	    TICKS_PER_DAY + ((int64_t)h * 3600 + mi * 60 + sec) *
+	    TICKS_PER_SEC + frac;
+	return 0;
+}
+
 int
 incident_time_parse(const char *s, int64_t *ticks)
 {
@@ -177,9 +248,7 @@ incident_time_parse(const char *s, int64_t *ticks)
 		s++;
 	if (iso_parse(s, ticks) == 0)
 		return 0;
-	/* The portal's US form and the others exports use: the same reader
-	 * the local workspace uses for them. */
-	return kql_parse_datetime(s, ticks);
+	return portal_time(s, ticks);
 }
 
 int
